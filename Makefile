@@ -15,7 +15,7 @@ B         := build
 # stack protector, so the same objects serve the libc-free command and any
 # program that links libuexec.a.
 WARN      := -Wall -Wextra -Werror
-LIBFLAGS  := -std=gnu11 $(WARN) -O2 -g -fPIC -fvisibility=hidden \
+LIBFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -fvisibility=hidden \
              -ffreestanding -fno-stack-protector -fno-strict-aliasing \
              -fno-asynchronous-unwind-tables -Iinclude -Isrc
 # uexec itself is a static ET_EXEC linked far from where programs live, so

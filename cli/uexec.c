@@ -1,0 +1,231 @@
+/*
+ * uexec [OPTION]... [--] PROGRAM [ARG]...
+ *
+ * The command: options, PATH lookup, messages and exit status.  It has no
+ * libc; its image is a static ET_EXEC far from where programs are linked,
+ * and it keeps its own scratch memory next to its image, so the program
+ * finds the address space as the kernel would have left it.
+ */
+#include <errno.h>
+#include <sys/personality.h>
+#include "bprm.h"
+#include "exec.h"
+#include "sys.h"
+#include "uexec.h"
+
+#define SCRATCH_HINT 0x3f0100000000UL
+#define DEFAULT_PATH "/bin:/usr/bin"     /* execvp()'s default */
+
+static const char usage[] =
+	"Usage: uexec [OPTION]... [--] PROGRAM [ARG]...\n"
+	"Load PROGRAM into this process and start it exactly as execve(2) would,\n"
+	"without calling execve on it.  PROGRAM without a slash is searched in PATH.\n"
+	"\n"
+	"  -a NAME        pass NAME as argv[0] instead of PROGRAM\n"
+	"  -R             no address randomisation (like setarch -R)\n"
+	"  -h, --help     show this help and exit\n"
+	"  -V, --version  show the version and exit\n"
+	"  --             end of options\n"
+	"\n"
+	"Exit status: the program's own; 127 if PROGRAM is not found; 126 if it is\n"
+	"found but cannot be run (one line on stderr says why); 125 for a usage error.\n";
+
+static const struct {
+	int err;
+	const char *text;
+} errtext[] = {
+	{ EPERM, "Operation not permitted" },
+	{ ENOENT, "No such file or directory" },
+	{ EIO, "Input/output error" },
+	{ ENXIO, "No such device or address" },
+	{ E2BIG, "Argument list too long" },
+	{ ENOEXEC, "Exec format error" },
+	{ EBADF, "Bad file descriptor" },
+	{ EAGAIN, "Resource temporarily unavailable" },
+	{ ENOMEM, "Cannot allocate memory" },
+	{ EACCES, "Permission denied" },
+	{ EFAULT, "Bad address" },
+	{ EBUSY, "Device or resource busy" },
+	{ EEXIST, "File exists" },
+	{ ENOTDIR, "Not a directory" },
+	{ EISDIR, "Is a directory" },
+	{ EINVAL, "Invalid argument" },
+	{ ENFILE, "Too many open files in system" },
+	{ EMFILE, "Too many open files" },
+	{ ETXTBSY, "Text file busy" },
+	{ EFBIG, "File too large" },
+	{ ENAMETOOLONG, "File name too long" },
+	{ ELOOP, "Too many levels of symbolic links" },
+	{ ELIBBAD, "Accessing a corrupted shared library" },
+	{ EOVERFLOW, "Value too large for defined data type" },
+	{ ENOSYS, "Function not implemented" },
+};
+
+static void put(int fd, const char *s)
+{
+	sys_write(fd, s, strlen(s));
+}
+
+static const char *strerror_text(int err, char *buf, size_t n)
+{
+	for (size_t i = 0; i < sizeof(errtext) / sizeof(errtext[0]); i++)
+		if (errtext[i].err == err)
+			return errtext[i].text;
+	ufmtf(buf, n, "Unknown error %d", err);
+	return buf;
+}
+
+/* One line: "uexec: PROGRAM: <strerror> (<reason>)"; returns 127 or 126. */
+static int report(const char *prog, int err, const char *reason)
+{
+	char line[1024], num[32];
+
+	if (reason && *reason)
+		ufmtf(line, sizeof(line), "uexec: %s: %s (%s)\n", prog,
+		      strerror_text(err, num, sizeof(num)), reason);
+	else
+		ufmtf(line, sizeof(line), "uexec: %s: %s\n", prog,
+		      strerror_text(err, num, sizeof(num)));
+	put(2, line);
+	return err == ENOENT ? 127 : 126;
+}
+
+static const char *getenv_from(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+/* execvp()'s search: the first dir/PROGRAM that is an executable regular file. */
+static int search_path(const char *prog, char **envp, char *out, size_t cap, int *err)
+{
+	const char *path = getenv_from(envp, "PATH");
+	size_t plen = strlen(prog);
+	int seen_eacces = 0;
+
+	if (!path)
+		path = DEFAULT_PATH;
+	for (const char *d = path;; d++) {
+		const char *e = strchr(d, ':');
+		size_t dlen = e ? (size_t)(e - d) : strlen(d);
+		struct statx st;
+
+		if (dlen + plen + 2 <= cap) {
+			memcpy(out, d, dlen);
+			if (dlen == 0)
+				out[dlen++] = '.'; /* an empty element is the current directory */
+			out[dlen] = '/';
+			memcpy(out + dlen + 1, prog, plen + 1);
+			if (sys_statx(AT_FDCWD, out, 0, STATX_TYPE | STATX_MODE, &st) == 0 &&
+			    S_ISREG(st.stx_mode)) {
+				if (sys_faccessat2(AT_FDCWD, out, 1 /* X_OK */, AT_EACCESS) == 0)
+					return 0;
+				seen_eacces = 1;
+			}
+		}
+		if (!e)
+			break;
+		d = e;
+	}
+	*err = seen_eacces ? EACCES : ENOENT;
+	return -1;
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+	char line[512];
+
+	ufmtf(line, sizeof(line), "uexec: %s%s\nTry 'uexec --help' for more information.\n",
+	      msg, arg ? arg : "");
+	put(2, line);
+	return 125;
+}
+
+/* -R: the layout is fixed when a process is exec'd, so uexec re-executes
+ * itself once with ADDR_NO_RANDOMIZE, as setarch does. */
+static int no_randomize(char **argv, char **envp)
+{
+	int pers = sys_personality(0xffffffff);
+	long r;
+
+	if (pers & ADDR_NO_RANDOMIZE)
+		return 0;
+	if (sys_personality((unsigned)pers | ADDR_NO_RANDOMIZE) < 0)
+		return -1;
+	r = sys_call3(SYS_execve, "/proc/self/exe", argv, envp);
+	return (int)r;
+}
+
+int uexec_cli_main(uint64_t *sp) __attribute__((visibility("hidden")));
+int uexec_cli_main(uint64_t *sp)
+{
+	int argc = (int)sp[0], i, r;
+	char **argv = (char **)(sp + 1), **envp = argv + argc + 1, **e = envp;
+	const char *argv0 = NULL, *prog;
+	char found[4096];
+	int opt_R = 0;
+
+	while (*e)
+		e++;
+	uexec_host.auxv = (const uint64_t *)(e + 1);
+	uexec_host.move_vdso = 1;
+	uexec_scratch_hint = SCRATCH_HINT;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == 0)
+			break;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			put(1, usage);
+			return 0;
+		}
+		if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			put(1, "uexec " UEXEC_VERSION "\n");
+			return 0;
+		}
+		if (strcmp(a, "-R") == 0) {
+			opt_R = 1;
+		} else if (strcmp(a, "-a") == 0) {
+			if (++i >= argc)
+				return usage_error("option requires an argument -- 'a'", NULL);
+			argv0 = argv[i];
+		} else if (strncmp(a, "-a", 2) == 0) {
+			argv0 = a + 2;
+		} else {
+			return usage_error("unknown option: ", a);
+		}
+	}
+	if (i >= argc)
+		return usage_error("missing PROGRAM", NULL);
+	if (opt_R && no_randomize(argv, envp) < 0)
+		return usage_error("-R: cannot turn address randomisation off", NULL);
+
+	prog = argv[i];
+	if (!strchr(prog, '/')) {
+		int err;
+
+		if (search_path(prog, envp, found, sizeof(found), &err) < 0)
+			return report(prog, err, err == ENOENT ? "not found in PATH"
+							       : "found in PATH but not executable");
+		r = uexec_exec_path(found, argv + i, envp, argv0);
+	} else {
+		r = uexec_exec_path(prog, argv + i, envp, argv0);
+	}
+	/* Only a PROGRAM that does not exist is 127; a missing interpreter is 126. */
+	if (r == -ENOENT) {
+		struct statx st;
+
+		if (sys_statx(AT_FDCWD, strchr(prog, '/') ? prog : found, 0, 0, &st) == 0)
+			return report(prog, ENOENT, uexec_reason()) == 127 ? 126 : 126;
+	}
+	return report(prog, -r, uexec_reason());
+}

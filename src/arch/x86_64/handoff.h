@@ -1,0 +1,28 @@
+/*
+ * The hand-off page: position-independent code (handoff.S) followed by the
+ * data it runs on, copied into one page mapped from a memfd named "uexec".
+ * Offsets are shared by the assembly and by commit.c.
+ */
+#ifndef UEXEC_HANDOFF_H
+#define UEXEC_HANDOFF_H
+
+#define HO_XSAVE      1024   /* 64-byte aligned XSAVE image: init state, MXCSR 0x1f80 */
+#define HO_XSAVE_LEN  576
+#define HO_FLAGS      1600   /* bit 0: use XRSTOR */
+#define HO_SP         1608   /* %rsp at entry */
+#define HO_ENTRY      1616   /* %rip at entry */
+#define HO_MXCSR      1624   /* MXCSR for the no-XSAVE path */
+#define HO_OPS        1664   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
+#define HO_OP_SIZE    64
+#define HO_PAGE       4096
+#define HO_MAX_OPS    ((HO_PAGE - HO_OPS) / HO_OP_SIZE - 1)
+
+/* op kinds; OP_CHECK: a failing system call ends the process with SIGSEGV */
+#define OP_END        0
+#define OP_SYSCALL    1      /* nr, a1..a6 */
+#define OP_COPY       2      /* -, dst, src, len */
+#define OP_ZERO       3      /* -, dst, len */
+#define OP_TOUCH      4      /* -, addr: read one byte (grows the stack VMA) */
+#define OP_CHECK      0x100
+
+#endif

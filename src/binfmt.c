@@ -1,0 +1,47 @@
+/*
+ * Stage 2 — identify: prepare_binprm() and search_binary_handler().  The
+ * first 256 bytes are read (zero-filled past the end of a short file) and
+ * each format handler in turn looks at them: -ENOEXEC means "not mine, ask
+ * the next one"; anything else ends the search.  A new format is one more
+ * line in the table.
+ */
+#include <errno.h>
+#include "bprm.h"
+#include "sys.h"
+
+static const struct binfmt {
+	const char *name;
+	int (*load)(struct bprm *b);
+} formats[] = {
+	{ "ELF", load_elf_binary },
+};
+
+int bprm_read_buf(struct bprm *b)
+{
+	long n;
+
+	memset(b->buf, 0, sizeof(b->buf));
+	n = sys_pread(b->fd, b->buf, sizeof(b->buf), 0);
+	if (n < 0)
+		return uexec_fail((int)-n, "cannot read the file header");
+	b->buf_len = n;
+	return 0;
+}
+
+int search_binary_handler(struct bprm *b)
+{
+	int r;
+
+	uexec_clear_error();
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		r = formats[i].load(b);
+		if (r != -ENOEXEC)
+			return r;
+	}
+	/* A handler that recognised the file but refused it left its reason. */
+	if (uexec_last_errno() == ENOEXEC)
+		return -ENOEXEC;
+	if (b->buf_len == 0)
+		return uexec_fail(ENOEXEC, "the file is empty");
+	return uexec_fail(ENOEXEC, "not an ELF executable (no ELF magic)");
+}

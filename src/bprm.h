@@ -1,0 +1,123 @@
+/*
+ * The state of one exec as it moves through the pipeline (the kernel's
+ * struct linux_binprm plus the plan).  Stages, one file each:
+ *
+ *   open.c        1. open the file, check it is a regular, executable file
+ *   binfmt.c      2. read the first 256 bytes and ask each format handler
+ *   binfmt_elf.c  3. validate the program's and interpreter's headers
+ *   plan.c        4. compute every mapping, the brk and the entry point
+ *   stack.c       4. build the initial stack image and auxv
+ *   map.c         5. carry the plan out next to the old image
+ *   commit.c      6. point of no return: reset, tear down, jump
+ */
+#ifndef UEXEC_BPRM_H
+#define UEXEC_BPRM_H
+
+#include <elf.h>
+#include <stdint.h>
+#include "util.h"
+#include "uexec.h"
+
+#define BINPRM_BUF_SIZE 256
+#define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
+#define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
+#define MAX_SEGS        64      /* PT_LOADs we plan per image */
+#define MAX_AUXV        48
+
+/* One VMA-to-be: what map.c creates, in order. */
+struct seg_map {
+	uint64_t addr, len;     /* page aligned, absolute */
+	uint64_t off;           /* file offset (file-backed only) */
+	int prot;
+	int anon;               /* 1: anonymous zero pages */
+	uint64_t zero_lo, zero_hi; /* bytes to clear inside the last file page (writable only) */
+};
+
+/* One ELF file: the program or its interpreter. */
+struct elf_image {
+	int fd;
+	const char *path;       /* for messages */
+	uint64_t file_size;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	unsigned phnum;
+	int is_interp;
+
+	/* plan */
+	uint64_t lo, hi;        /* page-aligned unbiased span of all PT_LOADs */
+	uint64_t align;         /* largest power-of-two p_align, at least a page */
+	uint64_t bias;          /* load_bias: added to every p_vaddr */
+	uint64_t base_hint;     /* where to map the reservation; 0: let the kernel choose */
+	int fixed;              /* base_hint must be honoured */
+	uint64_t entry;         /* biased e_entry */
+	uint64_t phdr_addr;     /* AT_PHDR */
+	uint64_t brk;           /* end of the highest segment (biased) */
+	unsigned nseg;
+	struct seg_map seg[MAX_SEGS * 2];
+};
+
+struct bprm {
+	const char *filename;   /* the path as given: AT_EXECFN, comm */
+	int fd;
+	unsigned char buf[BINPRM_BUF_SIZE];
+	long buf_len;
+
+	char *const *argv;
+	char *const *envp;
+	const char *argv0;      /* NULL: argv[0] as given (or "" when argv is empty) */
+	int argc, envc;
+	int argc_given;         /* argc before an empty argv became { "" } */
+
+	int randomize;          /* PF_RANDOMIZE */
+	unsigned mmap_rnd_bits; /* vm.mmap_rnd_bits: PIE base randomisation */
+	int exec_stack;         /* PT_GNU_STACK with PF_X */
+	int has_interp;
+	char interp_path[MAX_INTERP_PATH];
+
+	struct elf_image exe, interp;
+	struct arena arena;
+
+	/* the stack */
+	uint64_t stack_top;     /* end of the [stack] VMA */
+	uint64_t stack_lo;      /* where the kernel's stack VMA would start */
+	uint64_t sp;            /* %rsp at entry */
+	uint64_t image_lo;      /* the stack image covers [image_lo, stack_top) */
+	unsigned char *image;   /* its bytes, in the arena */
+
+	/* auxv: the running kernel's, in its order, with the program's values */
+	uint64_t auxv[MAX_AUXV * 2];
+	unsigned nauxv;
+	uint64_t vdso;          /* AT_SYSINFO_EHDR to give the program */
+	uint64_t entry;         /* where the first instruction runs */
+};
+
+/* Process facts the loader reads once: the caller's auxv and its [stack]. */
+struct host {
+	const uint64_t *auxv;   /* key/value pairs up to AT_NULL */
+	uint64_t stack_top;
+	uint64_t stack_vma_lo;
+	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
+	uint64_t vdso_orig;     /* where the kernel put them for this process */
+	int move_vdso;          /* command mode: park the vDSO and re-place it like the kernel */
+	int vdso_parked;
+};
+
+HIDDEN int open_exec(const char *path, int *fdp);
+HIDDEN int bprm_read_buf(struct bprm *b);
+HIDDEN int search_binary_handler(struct bprm *b);
+HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,
+			    const unsigned char *buf, long buf_len);
+HIDDEN int load_elf_binary(struct bprm *b);
+HIDDEN int plan_image(struct bprm *b, struct elf_image *im);
+HIDDEN int map_image(struct bprm *b, struct elf_image *im);
+HIDDEN void unmap_image(struct elf_image *im);
+HIDDEN int build_stack(struct bprm *b, struct host *h);
+HIDDEN int host_init(struct host *h);
+HIDDEN int host_vdso_park(struct host *h);
+HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso);
+HIDDEN void host_vdso_restore(struct host *h);
+HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
+
+extern HIDDEN struct host uexec_host;
+
+#endif

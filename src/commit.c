@@ -1,0 +1,171 @@
+/*
+ * Stage 6 — commit: the point of no return (begin_new_exec, start_thread).
+ *
+ * Everything that can fail has been done.  This stage writes the hand-off
+ * page — a copy of handoff.S followed by a list of operations — maps it from
+ * a memfd named "uexec" (so it shows as /memfd:uexec in /proc/self/maps),
+ * and jumps into it.  The hand-off then, with no stack and no libc:
+ *   1. copies the stack image to the top of the process's [stack],
+ *   2. unmaps everything that is not the program, its interpreter, the vDSO,
+ *      the new stack or the hand-off page itself (uexec's image, scratch
+ *      memory, and in library mode the caller's whole address space),
+ *   3. gives the stack VMA the kernel's size and clears what is below %rsp,
+ *   4. resets fs/gs base and the FPU state, clears the registers, and jumps.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <asm/prctl.h>
+#include <linux/prctl.h>
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/handoff.h"
+#include "bprm.h"
+#include "sys.h"
+
+extern HIDDEN const unsigned char uexec_handoff_start[], uexec_handoff_end[];
+
+struct range {
+	uint64_t lo, hi;
+};
+
+struct oplist {
+	uint64_t *op;
+	unsigned n;
+};
+
+static void op(struct oplist *l, uint64_t kind, uint64_t a0, uint64_t a1, uint64_t a2,
+	       uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	uint64_t *o = l->op + (size_t)l->n * (HO_OP_SIZE / 8);
+
+	o[0] = kind;
+	o[1] = a0;
+	o[2] = a1;
+	o[3] = a2;
+	o[4] = a3;
+	o[5] = a4;
+	o[6] = a5;
+	o[7] = a6;
+	l->n++;
+}
+
+#define SYSCALL(l, nr, a, b_, c) op(l, OP_SYSCALL, nr, (uint64_t)(a), (uint64_t)(b_), (uint64_t)(c), 0, 0, 0)
+#define SYSCALL_CHECKED(l, nr, a, b_, c)                                                       \
+	op(l, OP_SYSCALL | OP_CHECK, nr, (uint64_t)(a), (uint64_t)(b_), (uint64_t)(c), 0, 0, 0)
+
+static void add_keep(struct range *k, unsigned *n, uint64_t lo, uint64_t hi)
+{
+	if (hi > lo) {
+		k[*n].lo = lo;
+		k[*n].hi = hi;
+		(*n)++;
+	}
+}
+
+/* munmap() of every gap between the ranges to keep, over the whole user space. */
+static void unmap_all_but(struct oplist *l, struct range *k, unsigned n)
+{
+	uint64_t at = 0;
+
+	for (unsigned i = 1; i < n; i++) /* insertion sort: a handful of ranges */
+		for (unsigned j = i; j > 0 && k[j].lo < k[j - 1].lo; j--) {
+			struct range t = k[j];
+
+			k[j] = k[j - 1];
+			k[j - 1] = t;
+		}
+	for (unsigned i = 0; i < n; i++) {
+		if (k[i].lo > at)
+			SYSCALL(l, SYS_munmap, at, k[i].lo - at, 0);
+		if (k[i].hi > at)
+			at = k[i].hi;
+	}
+	if (at < ARCH_TASK_SIZE)
+		SYSCALL(l, SYS_munmap, at, ARCH_TASK_SIZE - at, 0);
+}
+
+static int has_xsave(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 0;
+	return (c & (1u << 26)) && (c & (1u << 27)); /* XSAVE and OSXSAVE */
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+void commit_exec(struct bprm *b, struct host *h)
+{
+	unsigned char *page;
+	struct oplist l;
+	struct range keep[8];
+	unsigned nkeep = 0;
+	uint64_t ho, *q;
+	char comm[16];
+	int fd;
+	long p;
+
+	/* --- point of no return: from here a failure kills the process --- */
+	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
+	if (fd < 0 || sys_call2(SYS_ftruncate, fd, HO_PAGE) < 0)
+		goto fatal;
+	p = sys_mmap(uexec_scratch_hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (sys_is_err(p))
+		goto fatal;
+	ho = (uint64_t)p;
+	page = arena_alloc(&b->arena, HO_PAGE);
+	if (!page)
+		goto fatal;
+	memset(page, 0, HO_PAGE);
+	memcpy(page, uexec_handoff_start, (size_t)(uexec_handoff_end - uexec_handoff_start));
+	q = (uint64_t *)page;
+	q[HO_FLAGS / 8] = has_xsave();
+	q[HO_SP / 8] = b->sp;
+	q[HO_ENTRY / 8] = b->entry;
+	q[HO_MXCSR / 8] = 0x1f80;
+	*(uint32_t *)(page + HO_XSAVE + 24) = 0x1f80; /* MXCSR in the legacy area */
+	l.op = (uint64_t *)(page + HO_OPS);
+	l.n = 0;
+
+	op(&l, OP_COPY, 0, b->sp, (uint64_t)b->image, b->stack_top - b->sp, 0, 0, 0);
+	add_keep(keep, &nkeep, b->exe.bias + b->exe.lo, b->exe.bias + b->exe.hi);
+	if (b->has_interp)
+		add_keep(keep, &nkeep, b->interp.bias + b->interp.lo, b->interp.bias + b->interp.hi);
+	add_keep(keep, &nkeep, h->vdso_lo, h->vdso_hi);
+	add_keep(keep, &nkeep, b->stack_lo, b->stack_top);
+	add_keep(keep, &nkeep, ho, ho + HO_PAGE);
+	unmap_all_but(&l, keep, nkeep);
+	op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
+	if (PAGE_START(b->sp) > b->stack_lo)
+		SYSCALL(&l, SYS_madvise, b->stack_lo, PAGE_START(b->sp) - b->stack_lo,
+			MADV_DONTNEED);
+	op(&l, OP_ZERO, 0, PAGE_START(b->sp), b->sp - PAGE_START(b->sp), 0, 0, 0, 0);
+	if (b->exec_stack)
+		SYSCALL_CHECKED(&l, SYS_mprotect, b->stack_lo, b->stack_top - b->stack_lo,
+				PROT_READ | PROT_WRITE | PROT_EXEC);
+	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);
+	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
+	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
+
+	if (sys_pwrite(fd, page, HO_PAGE, 0) != HO_PAGE)
+		goto fatal;
+	sys_close(fd);
+
+	/* comm: the basename of the path given, 15 characters at most. */
+	ufmtf(comm, sizeof(comm), "%s", base_name(b->filename));
+	sys_prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0);
+	sys_close(b->fd);
+	if (b->has_interp)
+		sys_close(b->interp.fd);
+
+	((void (*)(void))ho)();
+fatal:
+	/* The kernel's answer to a failure past the point of no return. */
+	__asm__ volatile("hlt");
+	__builtin_unreachable();
+}

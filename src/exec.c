@@ -1,0 +1,135 @@
+/*
+ * The pipeline, in the kernel's order: open, identify (which parses and
+ * plans), map, build the stack, commit.  Every failure before the commit
+ * undoes what was done, so the caller keeps running unchanged.
+ */
+#include <errno.h>
+#include <sys/personality.h>
+#include "arch/x86_64/arch.h"
+#include "bprm.h"
+#include "exec.h"
+#include "sys.h"
+
+static int count(char *const *v, uint64_t *bytes)
+{
+	int n = 0;
+
+	if (!v)
+		return 0;
+	for (; v[n]; n++)
+		*bytes += strlen(v[n]) + 1;
+	return n;
+}
+
+static unsigned read_sysctl(const char *path, unsigned dflt)
+{
+	char buf[16];
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	long n;
+	unsigned v = 0;
+
+	if (fd < 0)
+		return dflt;
+	n = sys_read(fd, buf, sizeof(buf));
+	sys_close(fd);
+	if (n <= 0)
+		return dflt;
+	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (unsigned)(buf[i] - '0');
+	return v;
+}
+
+static void undo(struct bprm *b, struct host *h)
+{
+	unmap_image(&b->exe);
+	if (b->has_interp) {
+		unmap_image(&b->interp);
+		sys_close(b->interp.fd);
+	}
+	host_vdso_restore(h);
+}
+
+int uexec_exec_path(const char *path, char *const argv[], char *const envp[], const char *argv0)
+{
+	struct host *h = &uexec_host;
+	struct arena arena;
+	struct bprm *b;
+	uint64_t bytes = strlen(path) + 1;
+	int argc, envc, r, pers;
+
+	argc = count(argv, &bytes);
+	envc = count(envp, &bytes);
+	uexec_clear_error();
+	if (!h->stack_top) {
+		r = host_init(h);
+		if (r)
+			return r;
+	}
+	/* room for the state, two program header tables, the stack image */
+	r = arena_init(&arena, sizeof(*b) + 2 * MAX_PHDR_BYTES + 2 * bytes +
+			       (uint64_t)(argc + envc) * 8 + 64 * 1024);
+	if (r)
+		return r;
+	b = arena_alloc(&arena, sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->arena = arena;
+	b->filename = path;
+	b->argv = argv;
+	b->envp = envp;
+	b->argv0 = argv0;
+	b->argc_given = argc;
+	b->argc = argc ? argc : 1;
+	b->envc = envc;
+	b->exe.fd = b->interp.fd = -1;
+	pers = sys_personality(0xffffffff);
+	b->randomize = !(pers & ADDR_NO_RANDOMIZE) &&
+		       read_sysctl("/proc/sys/kernel/randomize_va_space", 2) != 0;
+	b->mmap_rnd_bits = b->randomize ? read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28) : 0;
+
+	r = open_exec(path, &b->fd);
+	if (r)
+		goto out;
+	r = bprm_read_buf(b);
+	if (r)
+		goto out_close;
+	r = search_binary_handler(b);
+	if (r)
+		goto out_undo;
+	if (h->move_vdso) {
+		r = host_vdso_park(h);
+		if (r)
+			goto out_undo;
+	}
+	r = map_image(b, &b->exe);
+	if (r)
+		goto out_undo;
+	if (b->has_interp) {
+		r = map_image(b, &b->interp);
+		if (r)
+			goto out_undo;
+	}
+	b->entry = b->has_interp ? b->interp.entry : b->exe.entry;
+	if (b->entry >= ARCH_TASK_SIZE) {
+		r = uexec_fail(b->has_interp ? ELIBBAD : ENOEXEC,
+			       "%se_entry %#lx is beyond the user address space",
+			       b->has_interp ? "interpreter: " : "", (unsigned long)b->entry);
+		goto out_undo;
+	}
+	r = host_vdso_place(h, &b->vdso);
+	if (r)
+		goto out_undo;
+	r = build_stack(b, h);
+	if (r)
+		goto out_undo;
+	if (pers & READ_IMPLIES_EXEC) /* set_personality_64bit() clears it */
+		sys_personality((unsigned)pers & ~READ_IMPLIES_EXEC);
+	commit_exec(b, h);
+
+out_undo:
+	undo(b, h);
+out_close:
+	sys_close(b->fd);
+out:
+	arena_release(&arena);
+	return r;
+}

@@ -1,0 +1,125 @@
+/*
+ * Stage 5 — map: carry one image's plan out.  The whole span is reserved
+ * first (PROT_NONE, never replacing anything: a collision is an error, not
+ * an overwrite), then each segment is mapped over it in order, writable
+ * partial pages are cleared, and the holes between segments are given back,
+ * so the result is what elf_load() leaves.  Nothing outside the span is
+ * touched; on failure the span is unmapped and the caller is as before.
+ */
+#include <errno.h>
+#include "arch/x86_64/arch.h"
+#include "bprm.h"
+#include "sys.h"
+
+#define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
+
+static int reserve_fixed(struct elf_image *im, uint64_t at, uint64_t len)
+{
+	long p = sys_mmap(at, len, PROT_NONE, RESERVE_FLAGS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == -EEXIST)
+		return uexec_fail(EEXIST,
+				  "%s needs [%#lx, %#lx), which is already mapped in this process",
+				  im->is_interp ? "the interpreter" : "the program", (unsigned long)at,
+				  (unsigned long)(at + len));
+	if (sys_is_err(p))
+		return uexec_fail((int)-p, "cannot reserve [%#lx, %#lx) for %s", (unsigned long)at,
+				  (unsigned long)(at + len), im->path);
+	if ((uint64_t)p != at) { /* a kernel that took NOREPLACE as a hint */
+		sys_munmap((uint64_t)p, len);
+		return uexec_fail(EEXIST, "the kernel would not place %s at %#lx", im->path,
+				  (unsigned long)at);
+	}
+	return 0;
+}
+
+/* Picks the base like the kernel: the top-down allocator, then p_align. */
+static int reserve_span(struct elf_image *im)
+{
+	uint64_t len = im->hi - im->lo;
+	long p;
+
+	if (im->fixed)
+		return reserve_fixed(im, im->bias + im->lo, len);
+	p = sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
+	if (sys_is_err(p))
+		return uexec_fail((int)-p, "cannot reserve %lu bytes for %s", (unsigned long)len,
+				  im->path);
+	if (im->align > PAGE_SIZE && ((uint64_t)p & (im->align - 1))) {
+		/* The kernel probes, unmaps, aligns the address down and maps there. */
+		sys_munmap((uint64_t)p, len);
+		p &= ~(long)(im->align - 1);
+		im->bias = (uint64_t)p - im->lo;
+		return reserve_fixed(im, (uint64_t)p, len);
+	}
+	im->bias = (uint64_t)p - im->lo;
+	return 0;
+}
+
+static int covered(const struct elf_image *im, uint64_t a)
+{
+	for (unsigned i = 0; i < im->nseg; i++)
+		if (im->seg[i].addr <= a && a < im->seg[i].addr + im->seg[i].len)
+			return 1;
+	return 0;
+}
+
+/* Unmaps the pages of the span that no segment covers (the kernel never maps them). */
+static void drop_holes(const struct elf_image *im)
+{
+	uint64_t a = im->lo;
+
+	while (a < im->hi) {
+		uint64_t start = a;
+
+		while (a < im->hi && !covered(im, a))
+			a += PAGE_SIZE;
+		if (a > start)
+			sys_munmap(im->bias + start, a - start);
+		while (a < im->hi && covered(im, a))
+			a += PAGE_SIZE;
+	}
+}
+
+void unmap_image(struct elf_image *im)
+{
+	if (im->hi > im->lo)
+		sys_munmap(im->bias + im->lo, im->hi - im->lo);
+	im->hi = im->lo;
+}
+
+int map_image(struct bprm *b, struct elf_image *im)
+{
+	int r;
+
+	(void)b;
+	if (im->hi > im->lo) {
+		r = reserve_span(im);
+		if (r)
+			return r;
+	}
+	for (unsigned i = 0; i < im->nseg; i++) {
+		const struct seg_map *s = &im->seg[i];
+		long p;
+
+		if (s->anon)
+			p = sys_mmap(im->bias + s->addr, s->len, s->prot,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		else
+			p = sys_mmap(im->bias + s->addr, s->len, s->prot, MAP_PRIVATE | MAP_FIXED,
+				     im->fd, s->off);
+		if (sys_is_err(p)) {
+			unmap_image(im);
+			return uexec_fail((int)-p, "cannot map %s at %#lx (%lu bytes, offset %#lx)",
+					  im->path, (unsigned long)(im->bias + s->addr),
+					  (unsigned long)s->len, (unsigned long)s->off);
+		}
+		if (s->zero_hi > s->zero_lo)
+			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
+	}
+	drop_holes(im);
+	im->entry = im->eh.e_entry + im->bias;
+	im->phdr_addr += im->bias;
+	im->brk += im->bias;
+	return 0;
+}

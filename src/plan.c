@@ -1,0 +1,144 @@
+/*
+ * Stage 4 — plan: where each PT_LOAD goes and what it becomes, as data.
+ * Follows load_elf_binary()/load_elf_interp()/elf_load(): the load bias
+ * rules, total_mapping_size(), maximum_alignment(), and per segment a file
+ * mapping of the pages holding p_filesz, the rest of the last file page
+ * cleared when writable, and anonymous read-write pages for the bss.
+ * Addresses here are unbiased; map.c adds the bias once the base is known.
+ */
+#include <errno.h>
+#include "arch/x86_64/arch.h"
+#include "bprm.h"
+#include "sys.h"
+
+static int make_prot(uint32_t flags)
+{
+	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
+	       (flags & PF_X ? PROT_EXEC : 0);
+}
+
+/* Largest power-of-two p_align of the PT_LOADs, at least a page. */
+static uint64_t maximum_alignment(const struct elf_image *im)
+{
+	uint64_t align = 0;
+
+	for (unsigned i = 0; i < im->phnum; i++) {
+		uint64_t a = im->ph[i].p_align;
+
+		if (im->ph[i].p_type == PT_LOAD && a && !(a & (a - 1)) && a > align)
+			align = a;
+	}
+	return align > PAGE_SIZE ? PAGE_ALIGN(align) : PAGE_SIZE;
+}
+
+static int add_seg(struct elf_image *im, struct seg_map s)
+{
+	if (im->nseg >= sizeof(im->seg) / sizeof(im->seg[0]))
+		return uexec_fail(im->is_interp ? ELIBBAD : ENOEXEC,
+				  "more than %d PT_LOAD segments", MAX_SEGS);
+	im->seg[im->nseg++] = s;
+	return 0;
+}
+
+/* One PT_LOAD, as elf_load() maps it. */
+static int plan_segment(struct elf_image *im, const Elf64_Phdr *p)
+{
+	int prot = make_prot(p->p_flags);
+	/* Anonymous bss is always read-write (do_brk_flags), exec only with PF_X. */
+	int bss_prot = PROT_READ | PROT_WRITE | (prot & PROT_EXEC);
+	uint64_t zero_start, zero_end;
+	int r;
+
+	if (p->p_filesz) {
+		struct seg_map s = {
+			.addr = PAGE_START(p->p_vaddr),
+			.len = PAGE_ALIGN(p->p_filesz + PAGE_OFFSET(p->p_vaddr)),
+			.off = p->p_offset - PAGE_OFFSET(p->p_vaddr),
+			.prot = prot,
+		};
+
+		zero_start = p->p_vaddr + p->p_filesz;
+		zero_end = p->p_vaddr + p->p_memsz;
+		/* padzero(): the rest of the last file page, only if writable. */
+		if (p->p_memsz > p->p_filesz && (prot & PROT_WRITE) && PAGE_OFFSET(zero_start)) {
+			s.zero_lo = zero_start;
+			s.zero_hi = PAGE_ALIGN(zero_start);
+		}
+		r = add_seg(im, s);
+		if (r)
+			return r;
+	} else {
+		zero_start = PAGE_START(p->p_vaddr);
+		zero_end = zero_start + PAGE_OFFSET(p->p_vaddr) + p->p_memsz;
+	}
+	if (p->p_memsz > p->p_filesz && PAGE_ALIGN(zero_end) > PAGE_ALIGN(zero_start)) {
+		struct seg_map s = {
+			.addr = PAGE_ALIGN(zero_start),
+			.len = PAGE_ALIGN(zero_end) - PAGE_ALIGN(zero_start),
+			.prot = bss_prot,
+			.anon = 1,
+		};
+
+		r = add_seg(im, s);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int plan_image(struct bprm *b, struct elf_image *im)
+{
+	const Elf64_Phdr *first = NULL;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	int r;
+
+	im->phdr_addr = 0;
+	for (unsigned i = 0; i < im->phnum; i++) {
+		const Elf64_Phdr *p = &im->ph[i];
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		if (!first)
+			first = p;
+		if (PAGE_START(p->p_vaddr) < lo)
+			lo = PAGE_START(p->p_vaddr);
+		if (p->p_vaddr + p->p_memsz > hi)
+			hi = p->p_vaddr + p->p_memsz;
+		/* AT_PHDR: the segment holding the table in the file, not PT_PHDR. */
+		if (p->p_offset <= im->eh.e_phoff && im->eh.e_phoff < p->p_offset + p->p_filesz)
+			im->phdr_addr = im->eh.e_phoff - p->p_offset + p->p_vaddr;
+		r = plan_segment(im, p);
+		if (r)
+			return r;
+	}
+	if (!first) { /* ET_EXEC without PT_LOAD: nothing is mapped, as in the kernel */
+		im->lo = im->hi = 0;
+		im->fixed = 1;
+		return 0;
+	}
+	im->lo = lo;
+	im->hi = PAGE_ALIGN(hi);
+	im->align = maximum_alignment(im);
+	im->brk = hi;
+
+	if (im->eh.e_type == ET_EXEC) {
+		im->bias = 0;
+		im->fixed = 1;
+	} else if (!im->is_interp && b->has_interp) {
+		/* A PIE: ELF_ET_DYN_BASE plus mmap randomisation, aligned down. */
+		uint64_t bias = ARCH_ET_DYN_BASE;
+
+		if (b->randomize)
+			bias += (urandom_u64() & ((1UL << b->mmap_rnd_bits) - 1)) << 12;
+		bias &= ~(im->align - 1);
+		im->bias = PAGE_START(bias - first->p_vaddr);
+		im->fixed = 1;
+	} else {
+		/* static-pie, ld.so run as a program, or the interpreter: placed by
+		 * the kernel's top-down allocator; map.c learns the base. */
+		im->fixed = 0;
+		if (im->is_interp)
+			im->align = PAGE_SIZE; /* load_elf_interp() ignores p_align */
+	}
+	return 0;
+}

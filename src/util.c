@@ -1,0 +1,176 @@
+/* Freestanding helpers shared by every stage. */
+#include "util.h"
+#include "sys.h"
+#include "uexec.h"
+
+uint64_t uexec_scratch_hint;
+
+static struct {
+	int err;
+	char reason[320];
+} last_error;
+
+static size_t put_num(char *out, unsigned long v, unsigned base, int neg, int alt)
+{
+	char tmp[24];
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		out[k++] = '-';
+	if (alt && base != 10)
+		out[k++] = '0';
+	if (alt && base == 16)
+		out[k++] = 'x';
+	while (n)
+		out[k++] = tmp[--n];
+	return k;
+}
+
+int ufmt(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	size_t len = 0;
+	char num[32];
+
+	for (; *fmt; fmt++) {
+		const char *s = num;
+		size_t sl;
+		int alt = 0, lng = 0;
+
+		if (*fmt != '%') {
+			num[0] = *fmt;
+			sl = 1;
+			goto emit;
+		}
+		fmt++;
+		if (*fmt == '#') {
+			alt = 1;
+			fmt++;
+		}
+		while (*fmt == 'l' || *fmt == 'z') {
+			lng = 1;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 's':
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			sl = strlen(s);
+			break;
+		case 'c':
+			num[0] = (char)va_arg(ap, int);
+			sl = 1;
+			break;
+		case 'd': {
+			long v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			sl = put_num(num, v < 0 ? -(unsigned long)v : (unsigned long)v, 10, v < 0, 0);
+			break;
+		}
+		case 'u':
+		case 'o':
+		case 'x': {
+			unsigned long v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+			sl = put_num(num, v, *fmt == 'x' ? 16 : *fmt == 'o' ? 8 : 10, 0, alt);
+			break;
+		}
+		case 'p':
+			sl = put_num(num, (unsigned long)va_arg(ap, void *), 16, 0, 1);
+			break;
+		case '%':
+			num[0] = '%';
+			sl = 1;
+			break;
+		default:
+			return -1;
+		}
+emit:
+		for (size_t i = 0; i < sl; i++, len++)
+			if (len + 1 < n)
+				buf[len] = s[i];
+	}
+	if (n)
+		buf[len < n ? len : n - 1] = 0;
+	return (int)len;
+}
+
+int ufmtf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = ufmt(buf, n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int uexec_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	last_error.err = err;
+	va_start(ap, fmt);
+	ufmt(last_error.reason, sizeof(last_error.reason), fmt, ap);
+	va_end(ap);
+	return -err;
+}
+
+int uexec_last_errno(void)
+{
+	return last_error.err;
+}
+
+void uexec_clear_error(void)
+{
+	last_error.err = 0;
+	last_error.reason[0] = 0;
+}
+
+__attribute__((visibility("default"))) const char *uexec_reason(void)
+{
+	return last_error.reason;
+}
+
+int arena_init(struct arena *a, size_t size)
+{
+	long p;
+
+	size = PAGE_ALIGN(size);
+	p = sys_mmap(uexec_scratch_hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		     -1, 0);
+	if (sys_is_err(p))
+		return uexec_fail((int)-p, "cannot map %lu bytes of scratch memory", (unsigned long)size);
+	a->base = (uint64_t)p;
+	a->size = size;
+	a->used = 0;
+	return 0;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	uint64_t at = (a->used + 63) & ~63UL;
+
+	if (at > a->size || a->size - at < size)
+		return NULL;
+	a->used = at + size;
+	return (void *)(a->base + at);
+}
+
+void arena_release(struct arena *a)
+{
+	if (a->size)
+		sys_munmap(a->base, a->size);
+	a->size = 0;
+}
+
+uint64_t urandom_u64(void)
+{
+	uint64_t v = 0;
+
+	sys_getrandom(&v, sizeof(v), 0);
+	return v;
+}

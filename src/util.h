@@ -1,0 +1,40 @@
+/* Small freestanding helpers: string formatting, the error record, the scratch arena. */
+#ifndef UEXEC_UTIL_H
+#define UEXEC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+#define PAGE_SIZE      4096UL
+#define PAGE_START(v)  ((uint64_t)(v) & ~(PAGE_SIZE - 1))
+#define PAGE_OFFSET(v) ((uint64_t)(v) & (PAGE_SIZE - 1))
+#define PAGE_ALIGN(v)  (((uint64_t)(v) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+/* vsnprintf for %s %c %d %u %x %p with l/z and '#' — all the loader prints. */
+HIDDEN int ufmt(char *buf, size_t n, const char *fmt, va_list ap);
+HIDDEN int ufmtf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The error record: the kernel's errno and a precise reason naming the field and value. */
+HIDDEN int uexec_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+HIDDEN int uexec_last_errno(void);
+HIDDEN void uexec_clear_error(void);
+
+/* A bump allocator over mmap'd memory; everything is dropped at once. */
+struct arena {
+	uint64_t base, size, used;
+};
+HIDDEN int arena_init(struct arena *a, size_t size);
+HIDDEN void *arena_alloc(struct arena *a, size_t size);
+HIDDEN void arena_release(struct arena *a);
+
+/* Where uexec puts its own scratch mappings (0: anywhere).  The command keeps
+ * them next to its image so that the mmap area stays as the kernel leaves it. */
+extern HIDDEN uint64_t uexec_scratch_hint;
+
+HIDDEN uint64_t urandom_u64(void);
+
+#endif
