@@ -114,7 +114,7 @@ void commit_exec(struct bprm *b, struct host *h)
 	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
 	if (fd < 0 || sys_call2(SYS_ftruncate, fd, HO_PAGE) < 0)
 		goto fatal;
-	p = sys_mmap(uexec_scratch_hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	p = sys_mmap(scratch_hint(HO_PAGE), HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 	if (sys_is_err(p))
 		goto fatal;
 	ho = (uint64_t)p;

@@ -156,7 +156,7 @@ int host_vdso_park(struct host *h)
 
 	if (!nspecial)
 		return 0;
-	p = sys_mmap(uexec_scratch_hint, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(scratch_hint(len), len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot find room to park the vDSO");
 	h->vdso_parked = 1;

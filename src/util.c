@@ -135,12 +135,22 @@ __attribute__((visibility("default"))) const char *uexec_reason(void)
 	return last_error.reason;
 }
 
+/* The next free address of the scratch area, or 0 in library mode. */
+uint64_t scratch_hint(uint64_t size)
+{
+	uint64_t at = uexec_scratch_hint;
+
+	if (at)
+		uexec_scratch_hint += PAGE_ALIGN(size) + PAGE_SIZE;
+	return at;
+}
+
 int arena_init(struct arena *a, size_t size)
 {
 	long p;
 
 	size = PAGE_ALIGN(size);
-	p = sys_mmap(uexec_scratch_hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	p = sys_mmap(scratch_hint(size), size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		     -1, 0);
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot map %lu bytes of scratch memory", (unsigned long)size);

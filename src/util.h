@@ -34,6 +34,7 @@ HIDDEN void arena_release(struct arena *a);
 /* Where uexec puts its own scratch mappings (0: anywhere).  The command keeps
  * them next to its image so that the mmap area stays as the kernel leaves it. */
 extern HIDDEN uint64_t uexec_scratch_hint;
+HIDDEN uint64_t scratch_hint(uint64_t size);
 
 HIDDEN uint64_t urandom_u64(void);
 
