@@ -30,13 +30,15 @@ LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(patsubst %.S,$(B)/%.o,$(LIB_
 
 all: $(B)/uexec $(B)/libuexec.a
 
-$(B)/%.o: %.c $(wildcard src/*.h src/arch/x86_64/*.h include/*.h)
+$(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAGS) -c $< -o $@
+	$(CC) $(LIBFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAGS) -c $< -o $@
+	$(CC) $(LIBFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 $(B)/libuexec.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^

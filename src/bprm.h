@@ -14,6 +14,7 @@
 #define UEXEC_BPRM_H
 
 #include <elf.h>
+#include <linux/prctl.h>
 #include <stdint.h>
 #include "util.h"
 #include "uexec.h"
@@ -69,6 +70,7 @@ struct bprm {
 	int argc_given;         /* argc before an empty argv became { "" } */
 
 	int randomize;          /* PF_RANDOMIZE */
+	unsigned va_space;      /* kernel.randomize_va_space */
 	unsigned mmap_rnd_bits; /* vm.mmap_rnd_bits: PIE base randomisation */
 	int exec_stack;         /* PT_GNU_STACK with PF_X */
 	int has_interp;
@@ -88,6 +90,7 @@ struct bprm {
 	uint64_t auxv[MAX_AUXV * 2];
 	unsigned nauxv;
 	uint64_t vdso;          /* AT_SYSINFO_EHDR to give the program */
+	struct prctl_mm_map mm; /* what /proc/self/{exe,cmdline,environ,auxv,stat} and brk report */
 	uint64_t entry;         /* where the first instruction runs */
 };
 
@@ -109,6 +112,7 @@ HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const 
 			    const unsigned char *buf, long buf_len);
 HIDDEN int load_elf_binary(struct bprm *b);
 HIDDEN int plan_image(struct bprm *b, struct elf_image *im);
+HIDDEN void plan_mm(struct bprm *b);
 HIDDEN int map_image(struct bprm *b, struct elf_image *im);
 HIDDEN void unmap_image(struct elf_image *im);
 HIDDEN int build_stack(struct bprm *b, struct host *h);

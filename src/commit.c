@@ -148,6 +148,14 @@ void commit_exec(struct bprm *b, struct host *h)
 	if (b->exec_stack)
 		SYSCALL_CHECKED(&l, SYS_mprotect, b->stack_lo, b->stack_top - b->stack_lo,
 				PROT_READ | PROT_WRITE | PROT_EXEC);
+	/* /proc/self/exe, cmdline, environ, auxv, brk: needs CAP_SYS_RESOURCE
+	 * (and the old executable unmapped, done above); without it they keep
+	 * describing uexec, as the README says. */
+	b->mm.exe_fd = (uint32_t)b->fd;
+	memcpy(page + HO_MM_MAP, &b->mm, sizeof(b->mm));
+	op(&l, OP_SYSCALL, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, ho + HO_MM_MAP, sizeof(b->mm), 0,
+	   0);
+	SYSCALL(&l, SYS_close, b->fd, 0, 0);
 	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);
 	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
@@ -159,7 +167,6 @@ void commit_exec(struct bprm *b, struct host *h)
 	/* comm: the basename of the path given, 15 characters at most. */
 	ufmtf(comm, sizeof(comm), "%s", base_name(b->filename));
 	sys_prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0);
-	sys_close(b->fd);
 	if (b->has_interp)
 		sys_close(b->interp.fd);
 

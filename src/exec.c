@@ -82,8 +82,8 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	b->envc = envc;
 	b->exe.fd = b->interp.fd = -1;
 	pers = sys_personality(0xffffffff);
-	b->randomize = !(pers & ADDR_NO_RANDOMIZE) &&
-		       read_sysctl("/proc/sys/kernel/randomize_va_space", 2) != 0;
+	b->va_space = read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
+	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
 	b->mmap_rnd_bits = b->randomize ? read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28) : 0;
 
 	r = open_exec(path, &b->fd);
@@ -115,6 +115,7 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 			       b->has_interp ? "interpreter: " : "", (unsigned long)b->entry);
 		goto out_undo;
 	}
+	plan_mm(b);
 	r = host_vdso_place(h, &b->vdso);
 	if (r)
 		goto out_undo;

@@ -142,3 +142,45 @@ int plan_image(struct bprm *b, struct elf_image *im)
 	}
 	return 0;
 }
+
+/*
+ * The mm fields the kernel sets at exec (start_code..end_data, brk), for
+ * PR_SET_MM_MAP.  brk: the page after the highest segment; a static-pie's
+ * goes to ELF_ET_DYN_BASE; with full randomisation a one-page gap (unless
+ * moved) and then up to 1 GiB of random pages (arch_randomize_brk).
+ */
+void plan_mm(struct bprm *b)
+{
+	const struct elf_image *ex = &b->exe;
+	uint64_t start_code = UINT64_MAX, end_code = 0, start_data = 0, end_data = 0, brk;
+	int moved = ex->eh.e_type == ET_DYN && !b->has_interp;
+
+	for (unsigned i = 0; i < ex->phnum; i++) {
+		const Elf64_Phdr *p = &ex->ph[i];
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		if ((p->p_flags & PF_X) && p->p_vaddr < start_code)
+			start_code = p->p_vaddr;
+		if (p->p_vaddr > start_data)
+			start_data = p->p_vaddr;
+		if ((p->p_flags & PF_X) && p->p_vaddr + p->p_filesz > end_code)
+			end_code = p->p_vaddr + p->p_filesz;
+		if (p->p_vaddr + p->p_filesz > end_data)
+			end_data = p->p_vaddr + p->p_filesz;
+	}
+	if (start_code == UINT64_MAX)
+		start_code = end_code = 0;
+	b->mm.start_code = start_code + ex->bias;
+	b->mm.end_code = end_code + ex->bias;
+	b->mm.start_data = start_data + ex->bias;
+	b->mm.end_data = end_data + ex->bias;
+
+	brk = PAGE_ALIGN(moved ? ARCH_ET_DYN_BASE : ex->brk);
+	if (b->randomize && b->va_space > 1) {
+		if (!moved)
+			brk += PAGE_SIZE;
+		brk += (urandom_u64() % (ARCH_BRK_RND / PAGE_SIZE)) * PAGE_SIZE;
+	}
+	b->mm.start_brk = b->mm.brk = brk;
+}

@@ -12,7 +12,8 @@
 #define HO_SP         1608   /* %rsp at entry */
 #define HO_ENTRY      1616   /* %rip at entry */
 #define HO_MXCSR      1624   /* MXCSR for the no-XSAVE path */
-#define HO_OPS        1664   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
+#define HO_MM_MAP     1664   /* struct prctl_mm_map for PR_SET_MM_MAP (104 bytes) */
+#define HO_OPS        1792   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
 #define HO_OP_SIZE    64
 #define HO_PAGE       4096
 #define HO_MAX_OPS    ((HO_PAGE - HO_OPS) / HO_OP_SIZE - 1)
