@@ -118,8 +118,11 @@ static int check_loads(struct elf_image *im)
 					  who, i, (unsigned long)p->p_offset,
 					  (unsigned long)p->p_filesz, (unsigned long)im->file_size);
 	}
-	if (nload == 0 && im->eh.e_type == ET_DYN)
-		return uexec_fail(err, "%sET_DYN without any PT_LOAD segment", who);
+	/* The kernel maps nothing and the first instruction faults (ET_EXEC),
+	 * or it fails after its point of no return (ET_DYN). */
+	if (nload == 0)
+		return uexec_fail(err, "%s%s without any PT_LOAD segment: nothing to run", who,
+				  im->eh.e_type == ET_DYN ? "ET_DYN" : "ET_EXEC");
 	return 0;
 }
 

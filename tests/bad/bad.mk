@@ -1,0 +1,45 @@
+# tests/bad: malformed ELF inputs, generated from a valid hello by mkbad.
+# Included by the top-level Makefile (which defines B and CHECK_DEPS).
+#
+#   $(BAD)/hello-{dyn,static,static-pie}   the valid inputs
+#   $(BAD)/mkbad                           writes the malformed variants
+#   $(BAD)/tryexec                         asks the kernel what it does with a file
+#   $(BAD)/variants/                       the variants (+ interp/ helpers), see mkbad.c
+
+BAD        := $(B)/fixtures/bad
+BAD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g
+
+$(BAD)/mkbad: tests/bad/mkbad.c tests/bad/image.c tests/bad/image.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -o $@ tests/bad/mkbad.c tests/bad/image.c
+
+$(BAD)/tryexec: tests/bad/tryexec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -o $@ $<
+
+# The three shapes the variants are cut from: glibc dynamic PIE (has
+# PT_INTERP), glibc static ET_EXEC, glibc static-pie (ET_DYN, no PT_INTERP).
+$(BAD)/hello-dyn: tests/bad/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -fPIE -pie -o $@ $<
+
+$(BAD)/hello-static: tests/bad/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -fno-PIE -no-pie -static -o $@ $<
+
+$(BAD)/hello-static-pie: tests/bad/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -fPIE -static-pie -o $@ $<
+
+# Regenerate from scratch so a variant dropped from mkbad.c does not linger.
+$(BAD)/variants.stamp: $(BAD)/mkbad $(BAD)/hello-dyn $(BAD)/hello-static $(BAD)/hello-static-pie
+	rm -rf $(BAD)/variants
+	$(BAD)/mkbad $(BAD)/variants dyn=$(BAD)/hello-dyn static=$(BAD)/hello-static \
+		spie=$(BAD)/hello-static-pie
+	touch $@
+
+bad-fixtures: $(BAD)/tryexec $(BAD)/variants.stamp
+
+CHECK_DEPS += $(BAD)/tryexec $(BAD)/variants.stamp
+
+.PHONY: bad-fixtures
