@@ -49,7 +49,7 @@ $(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/l
 # ---- tests -------------------------------------------------------------
 # Each area adds its fixtures to CHECK_DEPS in its own fragment.
 CHECK_DEPS := $(B)/uexec $(B)/libuexec.a
--include tests/*.mk tests/*/*.mk
+-include tests/*.mk tests/*/*.mk bench/*.mk
 
 check: $(CHECK_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) prove -e /bin/bash tests/*.t

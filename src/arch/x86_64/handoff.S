@@ -21,11 +21,17 @@
 
 uexec_handoff_start:
 	lea	ho_ops_slot(%rip), %r12
+	xor	%r15d, %r15d		/* result of the last system call */
 .Lnext:
 	mov	(%r12), %r13
 	mov	%r13, %r14
 	and	$0xff, %r14
 	jz	.Ldone
+	test	$OP_ELSE, %r13
+	jz	.Ldispatch
+	cmp	$-4095, %r15
+	jb	.Ladvance		/* the previous call succeeded: skip */
+.Ldispatch:
 	cmp	$OP_SYSCALL, %r14
 	je	.Lsyscall
 	cmp	$OP_COPY, %r14
@@ -44,6 +50,7 @@ uexec_handoff_start:
 	mov	48(%r12), %r8
 	mov	56(%r12), %r9
 	syscall
+	mov	%rax, %r15
 	test	$OP_CHECK, %r13
 	jz	.Ladvance
 	cmp	$-4095, %rax

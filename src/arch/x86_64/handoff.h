@@ -13,7 +13,8 @@
 #define HO_ENTRY      1616   /* %rip at entry */
 #define HO_MXCSR      1624   /* MXCSR for the no-XSAVE path */
 #define HO_MM_MAP     1664   /* struct prctl_mm_map for PR_SET_MM_MAP (104 bytes) */
-#define HO_OPS        1792   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
+#define HO_MM_MAP_NOEXE 1792 /* the same with exe_fd = -1, when changing exe is refused */
+#define HO_OPS        1920   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
 #define HO_OP_SIZE    64
 #define HO_PAGE       4096
 #define HO_MAX_OPS    ((HO_PAGE - HO_OPS) / HO_OP_SIZE - 1)
@@ -25,5 +26,6 @@
 #define OP_ZERO       3      /* -, dst, len */
 #define OP_TOUCH      4      /* -, addr: read one byte (grows the stack VMA) */
 #define OP_CHECK      0x100
+#define OP_ELSE       0x200  /* run only if the previous system call failed */
 
 #endif

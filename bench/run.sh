@@ -1,0 +1,56 @@
+#!/bin/bash
+# bench/run.sh — the start-up benchmark: each program run directly and through
+# uexec, interleaved, N times each (bench/bench.c), one table row per program.
+#
+#   make bench          (runs: UEXEC=.../uexec B=.../build bash bench/run.sh)
+#   BENCH_N=500 make bench             fewer runs (default 2000; python 300)
+#   UEXEC=/usr/bin/env B=$PWD/build bash bench/run.sh
+#                       the stand-in: the cost of one extra exec
+#
+# The budget (doc DESIGN.md): uexec PROGRAM costs at most 80 us more than
+# PROGRAM, for every kind of program.  Figures from a busy machine are noise:
+# run it on an idle one.
+
+set -eu
+: "${UEXEC:?UEXEC must name the uexec command}"
+: "${B:?B must name the build directory}"
+
+bench=$B/bench/bench
+if [ ! -x "$bench" ]; then
+	echo "run.sh: $bench is missing; build it with make bench" >&2
+	exit 1
+fi
+n=${BENCH_N:-2000}
+# python3 starts in ~15 ms, so fewer runs give as tight a median.
+n_py=${BENCH_N_PYTHON:-300}
+if [ "$n" -lt "$n_py" ]; then
+	n_py=$n
+fi
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "uexec:   $UEXEC"
+echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
+echo "method:  posix_spawn + waitpid, wall time, interleaved, median of n per side"
+echo
+
+# row LABEL N PROG [ARG]...: one line of the table, or a note when PROG is
+# not there (musl-tools not installed).
+header=""
+row() {
+	local label=$1 count=$2
+	shift 2
+	if [ ! -x "$1" ]; then
+		printf '%-22s skipped: %s is missing\n' "$label" "$1"
+		return 0
+	fi
+	"$bench" $header -n "$count" -u "$UEXEC" "$label" "$@"
+	header=-H
+}
+
+status=0
+row true-glibc-dynamic "$n" /bin/true || status=1
+row hello-glibc-static "$n" "$B/bench/hello-glibc-static" || status=1
+row hello-musl-static "$n" "$B/bench/hello-musl-static" || status=1
+row nolibc-static "$n" "$B/bench/hello-nolibc-static" || status=1
+row python3-c-pass "$n_py" /usr/bin/python3 -c pass || status=1
+exit $status
