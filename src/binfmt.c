@@ -14,7 +14,11 @@ static const struct binfmt {
 	int (*load)(struct bprm *b);
 } formats[] = {
 	{ "ELF", load_elf_binary },
+	{ "script", load_script },
 };
+
+/* exec_binprm(): a "#!" line may name another script, up to this depth. */
+#define MAX_DEPTH 5
 
 int bprm_read_buf(struct bprm *b)
 {
@@ -28,7 +32,7 @@ int bprm_read_buf(struct bprm *b)
 	return 0;
 }
 
-int search_binary_handler(struct bprm *b)
+static int search_one(struct bprm *b)
 {
 	int r;
 
@@ -44,4 +48,23 @@ int search_binary_handler(struct bprm *b)
 	if (b->buf_len == 0)
 		return uexec_fail(ENOEXEC, "the file is empty");
 	return uexec_fail(ENOEXEC, "not an ELF executable (no ELF magic)");
+}
+
+/* Runs the handlers until one names no further file (ELF), like exec_binprm(). */
+int search_binary_handler(struct bprm *b)
+{
+	int r;
+
+	for (b->depth = 0;; b->depth++) {
+		if (b->depth > MAX_DEPTH)
+			return uexec_fail(ELOOP, "more than %d levels of \"#!\" interpreters",
+					  MAX_DEPTH);
+		r = bprm_read_buf(b);
+		if (r)
+			return r;
+		b->again = 0;
+		r = search_one(b);
+		if (r || !b->again)
+			return r;
+	}
 }

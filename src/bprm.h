@@ -63,11 +63,12 @@ struct bprm {
 	unsigned char buf[BINPRM_BUF_SIZE];
 	long buf_len;
 
-	char *const *argv;
+	char **argv;            /* the program's argv: argv0 applied, scripts spliced */
 	char *const *envp;
-	const char *argv0;      /* NULL: argv[0] as given (or "" when argv is empty) */
 	int argc, envc;
-	int argc_given;         /* argc before an empty argv became { "" } */
+	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
+	int again;              /* a "#!" handler named the next file to run */
+	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */
 	unsigned va_space;      /* kernel.randomize_va_space */
@@ -111,6 +112,7 @@ HIDDEN int search_binary_handler(struct bprm *b);
 HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,
 			    const unsigned char *buf, long buf_len);
 HIDDEN int load_elf_binary(struct bprm *b);
+HIDDEN int load_script(struct bprm *b);
 HIDDEN int plan_image(struct bprm *b, struct elf_image *im);
 HIDDEN void plan_mm(struct bprm *b);
 HIDDEN int map_image(struct bprm *b, struct elf_image *im);

@@ -39,6 +39,26 @@ static unsigned read_sysctl(const char *path, unsigned dflt)
 	return v;
 }
 
+/* A private, writable argv: argv0 applied, and { "" } for an empty one (the
+ * kernel's answer to a NULL argv), so "#!" handlers can splice it. */
+static int setup_argv(struct bprm *b, char *const argv[], int argc, const char *argv0)
+{
+	char **v = arena_alloc(&b->arena, (size_t)(argc + 2) * sizeof(char *));
+
+	if (!v)
+		return uexec_fail(ENOMEM, "out of scratch memory for argv");
+	for (int i = 0; i < argc; i++)
+		v[i] = argv[i];
+	if (argc == 0)
+		v[argc++] = "";
+	if (argv0)
+		v[0] = (char *)argv0;
+	v[argc] = NULL;
+	b->argv = v;
+	b->argc = argc;
+	return 0;
+}
+
 static void undo(struct bprm *b, struct host *h)
 {
 	unmap_image(&b->exe);
@@ -74,12 +94,12 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	memset(b, 0, sizeof(*b));
 	b->arena = arena;
 	b->filename = path;
-	b->argv = argv;
 	b->envp = envp;
-	b->argv0 = argv0;
-	b->argc_given = argc;
-	b->argc = argc ? argc : 1;
 	b->envc = envc;
+	b->interp_name = path;
+	r = setup_argv(b, argv, argc, argv0);
+	if (r)
+		goto out;
 	b->exe.fd = b->interp.fd = -1;
 	pers = sys_personality(0xffffffff);
 	b->va_space = read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
@@ -89,9 +109,6 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	r = open_exec(path, &b->fd);
 	if (r)
 		goto out;
-	r = bprm_read_buf(b);
-	if (r)
-		goto out_close;
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
@@ -128,7 +145,6 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 
 out_undo:
 	undo(b, h);
-out_close:
 	sys_close(b->fd);
 out:
 	arena_release(&arena);

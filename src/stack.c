@@ -19,10 +19,6 @@
 
 static const char *arg_at(const struct bprm *b, int i)
 {
-	if (i == 0 && b->argv0)
-		return b->argv0;
-	if (b->argc_given == 0)
-		return ""; /* the kernel runs a NULL argv as argv = { "" } */
 	return b->argv[i];
 }
 
