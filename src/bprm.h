@@ -101,8 +101,9 @@ struct host {
 	uint64_t stack_top;
 	uint64_t stack_vma_lo;
 	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
-	uint64_t vdso_orig;     /* where the kernel put them for this process */
-	int move_vdso;          /* command mode: park the vDSO and re-place it like the kernel */
+	uint64_t vdso_text;     /* offset of the vDSO ELF image in that block */
+	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
+	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
 };
 
@@ -121,7 +122,6 @@ HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso);
-HIDDEN void host_vdso_restore(struct host *h);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
 
 extern HIDDEN struct host uexec_host;

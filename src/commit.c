@@ -125,7 +125,6 @@ void commit_exec(struct bprm *b, struct host *h)
 	page = arena_alloc(&b->arena, HO_PAGE);
 	if (!page)
 		goto fatal;
-	memset(page, 0, HO_PAGE);
 	memcpy(page, uexec_handoff_start, (size_t)(uexec_handoff_end - uexec_handoff_start));
 	q = (uint64_t *)page;
 	q[HO_FLAGS / 8] = has_xsave();

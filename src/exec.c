@@ -59,14 +59,13 @@ static int setup_argv(struct bprm *b, char *const argv[], int argc, const char *
 	return 0;
 }
 
-static void undo(struct bprm *b, struct host *h)
+static void undo(struct bprm *b)
 {
 	unmap_image(&b->exe);
 	if (b->has_interp) {
 		unmap_image(&b->interp);
 		sys_close(b->interp.fd);
 	}
-	host_vdso_restore(h);
 }
 
 int uexec_exec_path(const char *path, char *const argv[], char *const envp[], const char *argv0)
@@ -90,8 +89,7 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 			       (uint64_t)(argc + envc) * 8 + 64 * 1024);
 	if (r)
 		return r;
-	b = arena_alloc(&arena, sizeof(*b));
-	memset(b, 0, sizeof(*b));
+	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
 	b->arena = arena;
 	b->filename = path;
 	b->envp = envp;
@@ -112,7 +110,9 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
-	if (h->move_vdso) {
+	/* Only an interpreter or a static-pie goes to the top of the mmap area,
+	 * where the kernel maps them before the vDSO. */
+	if (h->move_vdso && (b->has_interp || b->exe.eh.e_type == ET_DYN)) {
 		r = host_vdso_park(h);
 		if (r)
 			goto out_undo;
@@ -144,7 +144,7 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	commit_exec(b, h);
 
 out_undo:
-	undo(b, h);
+	undo(b);
 	sys_close(b->fd);
 out:
 	arena_release(&arena);

@@ -4,12 +4,13 @@
  * of its [stack] (the kernel's randomised stack is re-used for the program),
  * and where the vDSO and its data pages are.
  *
- * In command mode the vDSO is parked out of the way before the program is
- * mapped and placed back afterwards with the kernel's own allocator, so that
- * the mmap area ends up in the kernel's order: interpreter (or static-pie)
- * at the top, the vDSO right below it.
+ * In command mode the vDSO is taken away before an interpreter or static-pie
+ * is mapped and mapped again afterwards (ARCH_MAP_VDSO_64) where the
+ * kernel's allocator puts it, so that the mmap area ends up in the kernel's
+ * order: interpreter (or static-pie) at the top, the vDSO right below it.
  */
 #include <errno.h>
+#include <asm/prctl.h>
 #include "bprm.h"
 #include "sys.h"
 
@@ -17,11 +18,6 @@ struct host uexec_host;
 
 static uint64_t auxv_buf[2 * 64];
 
-#define MAX_SPECIAL 8
-static struct {
-	uint64_t lo, hi;
-} special[MAX_SPECIAL]; /* [vvar], [vvar_vclock], [vdso], in address order */
-static unsigned nspecial;
 
 static uint64_t hex(const char **s)
 {
@@ -54,7 +50,8 @@ static int read_file(const char *path, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-/* Finds the vDSO's mappings; the lines are short and few for a new process. */
+/* Library mode: the vDSO's mappings from /proc/self/maps, since anything
+ * of the caller's may sit right next to them. */
 static int scan_maps(struct host *h)
 {
 	char buf[16384];
@@ -65,7 +62,6 @@ static int scan_maps(struct host *h)
 	if (r)
 		return uexec_fail(-r, "cannot read /proc/self/maps");
 	buf[len] = 0;
-	nspecial = 0;
 	h->vdso_lo = h->vdso_hi = 0;
 	for (s = buf; *s; s = end + (*end == '\n')) {
 		const char *name;
@@ -82,18 +78,18 @@ static int scan_maps(struct host *h)
 			name--;
 		if (end - name >= 5 && name[0] == '[' && name[1] == 'v' &&
 		    (memcmp(name, "[vdso]", 6) == 0 || memcmp(name, "[vvar", 5) == 0)) {
-			if (nspecial < MAX_SPECIAL) {
-				special[nspecial].lo = lo;
-				special[nspecial].hi = hi;
-				nspecial++;
-			}
+			if (memcmp(name, "[vdso]", 6) == 0)
+				h->vdso_text = lo;
 			if (!h->vdso_lo)
 				h->vdso_lo = lo;
 			h->vdso_hi = hi;
 		}
 	}
+	h->vdso_text -= h->vdso_lo;
 	return 0;
 }
+
+static int find_vdso(struct host *h);
 
 static uint64_t auxv_get(const uint64_t *a, uint64_t key)
 {
@@ -126,68 +122,86 @@ int host_init(struct host *h)
 	if (PAGE_OFFSET(h->stack_top))
 		return uexec_fail(EINVAL, "the top of the stack (%#lx) is not where AT_EXECFN says",
 				  (unsigned long)h->stack_top);
-	r = scan_maps(h);
-	h->vdso_orig = h->vdso_lo;
-	return r;
+	if (h->move_vdso)
+		return find_vdso(h);
+	return scan_maps(h);
 }
 
-/* Moves [vvar*][vdso] to base, keeping their relative layout. */
-static int move_vdso(struct host *h, uint64_t base)
+/* The vDSO's own size, from its ELF program headers (it is mapped at vaddr 0). */
+static uint64_t vdso_text_size(uint64_t ehdr)
 {
-	for (unsigned i = 0; i < nspecial; i++) {
-		uint64_t len = special[i].hi - special[i].lo;
-		uint64_t to = base + (special[i].lo - h->vdso_lo);
-		long p = sys_mremap(special[i].lo, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)ehdr;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(ehdr + eh->e_phoff);
+	uint64_t end = 0;
 
-		if (sys_is_err(p))
-			return uexec_fail((int)-p, "cannot move the vDSO to %#lx", (unsigned long)to);
-		special[i].lo = to;
-		special[i].hi = to + len;
-	}
-	h->vdso_hi = base + (h->vdso_hi - h->vdso_lo);
-	h->vdso_lo = base;
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
+			end = ph[i].p_vaddr + ph[i].p_memsz;
+	return PAGE_ALIGN(end);
+}
+
+/*
+ * Command mode: the vDSO text and its data pages ([vvar], [vvar_vclock])
+ * without reading /proc/self/maps.  The text is described by its own ELF
+ * header; the data pages sit right below it, and in a process just exec'd
+ * from uexec's static image nothing else is mapped next to them, so they
+ * end where mincore() first finds no mapping.
+ */
+static int find_vdso(struct host *h)
+{
+	uint64_t ehdr = auxv_get(h->auxv, AT_SYSINFO_EHDR), lo;
+	unsigned char v;
+
+	if (!ehdr)
+		return 0; /* booted with vdso=0: nothing to keep or move */
+	for (lo = ehdr; sys_call3(SYS_mincore, lo - PAGE_SIZE, PAGE_SIZE, &v) == 0; lo -= PAGE_SIZE)
+		;
+	h->vdso_lo = lo;
+	h->vdso_hi = ehdr + vdso_text_size(ehdr);
+	h->vdso_text = ehdr - lo;
+	/* ARCH_MAP_VDSO_64 exists (CONFIG_CHECKPOINT_RESTORE) when it refuses a
+	 * second vDSO with EEXIST; without it the vDSO stays where it is. */
+	h->can_move_vdso = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	return 0;
 }
 
+/*
+ * An interpreter or a static-pie is mapped at the top of the mmap area and
+ * the vDSO below it; in uexec's process the vDSO holds that place, so it is
+ * unmapped first and mapped again afterwards.
+ */
 int host_vdso_park(struct host *h)
 {
-	uint64_t len = h->vdso_hi - h->vdso_lo;
-	long p;
-
-	if (!nspecial)
-		return 0;
-	p = sys_mmap(scratch_hint(len), len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (sys_is_err(p))
-		return uexec_fail((int)-p, "cannot find room to park the vDSO");
-	h->vdso_parked = 1;
-	return move_vdso(h, (uint64_t)p);
-}
-
-/* Where map_vdso() would put it now: get_unmapped_area() of its size. */
-int host_vdso_place(struct host *h, uint64_t *vdso)
-{
-	uint64_t len = h->vdso_hi - h->vdso_lo, old_base = h->vdso_orig;
-	uint64_t ehdr = auxv_get(h->auxv, AT_SYSINFO_EHDR);
-	long p;
 	int r;
 
-	*vdso = ehdr;
+	if (!h->can_move_vdso || !h->vdso_hi)
+		return 0;
+	r = sys_munmap(h->vdso_lo, h->vdso_hi - h->vdso_lo);
+	if (r)
+		return uexec_fail(-r, "cannot unmap the vDSO to make room");
+	h->vdso_parked = 1;
+	return 0;
+}
+
+/* map_vdso() places it with get_unmapped_area(): the same slot mmap() picks. */
+int host_vdso_place(struct host *h, uint64_t *vdso)
+{
+	uint64_t len = h->vdso_hi - h->vdso_lo;
+	long p, r;
+
+	*vdso = h->vdso_lo + h->vdso_text;
 	if (!h->vdso_parked)
 		return 0;
 	p = sys_mmap(0, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sys_is_err(p))
-		return uexec_fail((int)-p, "cannot find room for the vDSO");
-	r = move_vdso(h, (uint64_t)p);
-	if (r)
-		return r;
+		return uexec_fail((int)-p, "no room for the vDSO");
+	sys_munmap((uint64_t)p, len);
+	r = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, p);
+	if (r < 0)
+		return uexec_fail((int)-r, "cannot map the vDSO again at %#lx", (unsigned long)p);
 	h->vdso_parked = 0;
-	*vdso = ehdr - old_base + (uint64_t)p;
+	h->vdso_lo = (uint64_t)p;
+	h->vdso_hi = (uint64_t)p + len;
+	*vdso = h->vdso_lo + h->vdso_text;
 	return 0;
-}
-
-/* Puts a parked vDSO back where it was (a failed exec in command mode). */
-void host_vdso_restore(struct host *h)
-{
-	if (h->vdso_parked && move_vdso(h, h->vdso_orig) == 0)
-		h->vdso_parked = 0;
 }
