@@ -68,6 +68,9 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 				  who, (unsigned long)eh->e_phoff, (unsigned long)size,
 				  (unsigned long)im->file_size);
 	im->phnum = eh->e_phnum;
+	im->seg = arena_alloc(&b->arena, 2 * im->phnum * sizeof(*im->seg));
+	if (!im->seg)
+		return uexec_fail(ENOMEM, "out of scratch memory for %u segments", im->phnum);
 	return 0;
 }
 
@@ -129,15 +132,10 @@ static int check_loads(struct elf_image *im)
 int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,
 		     const unsigned char *buf, long buf_len)
 {
-	struct statx st;
 	int r;
 
 	im->fd = fd;
 	im->path = path;
-	r = sys_statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &st);
-	if (r < 0)
-		return uexec_fail(-r, "cannot stat %s", path);
-	im->file_size = st.stx_size;
 	if (im->is_interp && buf_len < (long)sizeof(Elf64_Ehdr))
 		return uexec_fail(EIO, "interpreter %s is only %ld bytes, shorter than an ELF header",
 				  path, buf_len);
@@ -169,6 +167,9 @@ static int open_interp(struct bprm *b)
 		if (p->p_offset > INT64_MAX - p->p_filesz)
 			return uexec_fail(EIO, "phdr %u: PT_INTERP at p_offset %#lx cannot be read", i,
 					  (unsigned long)p->p_offset);
+		b->interp_path = arena_alloc(&b->arena, p->p_filesz);
+		if (!b->interp_path)
+			return uexec_fail(ENOMEM, "out of scratch memory for PT_INTERP");
 		n = sys_pread(ex->fd, b->interp_path, p->p_filesz, p->p_offset);
 		if (n < 0)
 			return uexec_fail((int)-n, "phdr %u: cannot read PT_INTERP", i);
@@ -179,7 +180,7 @@ static int open_interp(struct bprm *b)
 					  i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz);
 		if (b->interp_path[p->p_filesz - 1] != 0)
 			return uexec_fail(ENOEXEC, "phdr %u: PT_INTERP is not NUL-terminated", i);
-		r = open_exec(b->interp_path, &fd);
+		r = open_exec(b->interp_path, &fd, &b->interp.file_size);
 		if (r) {
 			char why[200];
 
@@ -209,14 +210,7 @@ int load_elf_binary(struct bprm *b)
 	ex->fd = b->fd;
 	ex->path = b->filename;
 	memcpy(&ex->eh, b->buf, sizeof(ex->eh));
-	{
-		struct statx st;
-
-		r = sys_statx(ex->fd, "", AT_EMPTY_PATH, STATX_SIZE, &st);
-		if (r < 0)
-			return uexec_fail(-r, "cannot stat the file");
-		ex->file_size = st.stx_size;
-	}
+	ex->file_size = b->file_size;
 	r = read_phdrs(b, ex);
 	if (r)
 		return r;

@@ -136,7 +136,7 @@ int load_script(struct bprm *b)
 	r = splice_argv(b, name, arg);
 	if (r)
 		return r;
-	r = open_exec(name, &fd);
+	r = open_exec(name, &fd, &b->file_size);
 	if (r) {
 		char why[200], esc[160];
 

@@ -22,7 +22,6 @@
 #define BINPRM_BUF_SIZE 256
 #define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
 #define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
-#define MAX_SEGS        64      /* PT_LOADs we plan per image */
 #define MAX_AUXV        48
 
 /* One VMA-to-be: what map.c creates, in order. */
@@ -54,12 +53,13 @@ struct elf_image {
 	uint64_t phdr_addr;     /* AT_PHDR */
 	uint64_t brk;           /* end of the highest segment (biased) */
 	unsigned nseg;
-	struct seg_map seg[MAX_SEGS * 2];
+	struct seg_map *seg;    /* two per PT_LOAD at most: file pages, then bss */
 };
 
 struct bprm {
 	const char *filename;   /* the path as given: AT_EXECFN, comm */
 	int fd;
+	uint64_t file_size;     /* of the file b->fd refers to */
 	unsigned char buf[BINPRM_BUF_SIZE];
 	long buf_len;
 
@@ -75,7 +75,7 @@ struct bprm {
 	unsigned mmap_rnd_bits; /* vm.mmap_rnd_bits: PIE base randomisation */
 	int exec_stack;         /* PT_GNU_STACK with PF_X */
 	int has_interp;
-	char interp_path[MAX_INTERP_PATH];
+	char *interp_path;
 
 	struct elf_image exe, interp;
 	struct arena arena;
@@ -107,7 +107,7 @@ struct host {
 	int vdso_parked;
 };
 
-HIDDEN int open_exec(const char *path, int *fdp);
+HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);
 HIDDEN int bprm_read_buf(struct bprm *b);
 HIDDEN int search_binary_handler(struct bprm *b);
 HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,

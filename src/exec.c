@@ -9,6 +9,7 @@
 #include "bprm.h"
 #include "exec.h"
 #include "sys.h"
+#define HO_PAGE_SIZE 4096
 
 static int count(char *const *v, uint64_t *bytes)
 {
@@ -84,9 +85,14 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 		if (r)
 			return r;
 	}
-	/* room for the state, two program header tables, the stack image */
-	r = arena_init(&arena, sizeof(*b) + 2 * MAX_PHDR_BYTES + 2 * bytes +
-			       (uint64_t)(argc + envc) * 8 + 64 * 1024);
+	/* Room for everything, touched only as used: the state; for the program
+	 * and its interpreter the program headers, their segment plans and
+	 * PT_INTERP; "#!" levels; the stack image; the hand-off page. */
+	r = arena_init(&arena, sizeof(*b) +
+			       2 * (MAX_PHDR_BYTES +
+				    2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) * sizeof(struct seg_map)) +
+			       MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) +
+			       2 * bytes + (uint64_t)(argc + envc + 16) * 8 + 64 * 1024 + HO_PAGE_SIZE);
 	if (r)
 		return r;
 	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
@@ -104,7 +110,7 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
 	b->mmap_rnd_bits = b->randomize ? read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28) : 0;
 
-	r = open_exec(path, &b->fd);
+	r = open_exec(path, &b->fd, &b->file_size);
 	if (r)
 		goto out;
 	r = search_binary_handler(b);

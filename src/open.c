@@ -31,7 +31,7 @@ static const char *file_kind(unsigned mode)
 }
 
 /* Opens path for reading; checks: regular file, exec permission, exec-allowed mount. */
-int open_exec(const char *path, int *fdp)
+int open_exec(const char *path, int *fdp, uint64_t *size)
 {
 	struct statx st;
 	struct statfs sf;
@@ -66,5 +66,7 @@ int open_exec(const char *path, int *fdp)
 		return uexec_fail(EACCES, "the file system is mounted noexec");
 	}
 	*fdp = fd;
+	if (size)
+		*size = st.stx_size;
 	return 0;
 }

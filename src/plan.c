@@ -31,11 +31,9 @@ static uint64_t maximum_alignment(const struct elf_image *im)
 	return align > PAGE_SIZE ? PAGE_ALIGN(align) : PAGE_SIZE;
 }
 
+/* seg has room for two entries per program header (binfmt_elf.c). */
 static int add_seg(struct elf_image *im, struct seg_map s)
 {
-	if (im->nseg >= sizeof(im->seg) / sizeof(im->seg[0]))
-		return uexec_fail(im->is_interp ? ELIBBAD : ENOEXEC,
-				  "more than %d PT_LOAD segments", MAX_SEGS);
 	im->seg[im->nseg++] = s;
 	return 0;
 }
