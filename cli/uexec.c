@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <sys/personality.h>
+#include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "exec.h"
 #include "sys.h"
@@ -145,6 +146,24 @@ static int usage_error(const char *msg, const char *arg)
 	return 125;
 }
 
+extern char _end[]; /* the linker's end of uexec's bss */
+
+/*
+ * kernel.randomize_va_space, read off uexec's own fresh layout instead of
+ * /proc/sys: with 0 the stack top is STACK_TOP itself; with 2 (and only 2)
+ * the kernel put brk a page and a random distance past the end of the bss.
+ */
+static int va_space_of_this_exec(uint64_t stack_top)
+{
+	uint64_t brk = (uint64_t)sys_call1(SYS_brk, 0);
+
+	if (sys_personality(0xffffffff) & ADDR_NO_RANDOMIZE)
+		return -1; /* nothing to read off; and -R does not need it */
+	if (stack_top == ARCH_TASK_SIZE)
+		return 0;
+	return brk == PAGE_ALIGN((uint64_t)_end) ? 1 : 2;
+}
+
 /* -R: the layout is fixed when a process is exec'd, so uexec re-executes
  * itself once with ADDR_NO_RANDOMIZE, as setarch does. */
 static int no_randomize(char **argv, char **envp)
@@ -209,6 +228,8 @@ int uexec_cli_main(uint64_t *sp)
 	if (opt_R && no_randomize(argv, envp) < 0)
 		return usage_error("-R: cannot turn address randomisation off", NULL);
 
+	if (host_init(&uexec_host) == 0)
+		uexec_host.va_space = va_space_of_this_exec(uexec_host.stack_top);
 	prog = argv[i];
 	if (!strchr(prog, '/')) {
 		int err;

@@ -105,6 +105,7 @@ struct host {
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
+	int va_space;           /* kernel.randomize_va_space if known, else -1 */
 };
 
 HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);

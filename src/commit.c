@@ -115,8 +115,10 @@ void commit_exec(struct bprm *b, struct host *h)
 	long p;
 
 	/* --- point of no return: from here a failure kills the process --- */
+	/* Mapped while still empty (the kernel allows mapping past the end of
+	 * a file); the write below gives the page its contents. */
 	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
-	if (fd < 0 || sys_call2(SYS_ftruncate, fd, HO_PAGE) < 0)
+	if (fd < 0)
 		goto fatal;
 	p = sys_mmap(scratch_hint(HO_PAGE), HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 	if (sys_is_err(p))
@@ -168,7 +170,7 @@ void commit_exec(struct bprm *b, struct host *h)
 	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
 
-	if (sys_pwrite(fd, page, HO_PAGE, 0) != HO_PAGE)
+	if (sys_write(fd, page, HO_PAGE) != HO_PAGE)
 		goto fatal;
 	sys_close(fd);
 

@@ -9,7 +9,7 @@
 #include "bprm.h"
 #include "exec.h"
 #include "sys.h"
-#define HO_PAGE_SIZE 4096
+#include "arch/x86_64/handoff.h"
 
 static int count(char *const *v, uint64_t *bytes)
 {
@@ -92,7 +92,7 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 			       2 * (MAX_PHDR_BYTES +
 				    2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) * sizeof(struct seg_map)) +
 			       MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) +
-			       2 * bytes + (uint64_t)(argc + envc + 16) * 8 + 64 * 1024 + HO_PAGE_SIZE);
+			       2 * bytes + (uint64_t)(argc + envc + 16) * 8 + 64 * 1024 + HO_PAGE);
 	if (r)
 		return r;
 	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
@@ -106,7 +106,8 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 		goto out;
 	b->exe.fd = b->interp.fd = -1;
 	pers = sys_personality(0xffffffff);
-	b->va_space = read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
+	b->va_space = h->va_space >= 0 ? (unsigned)h->va_space
+				       : read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
 	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
 	b->mmap_rnd_bits = b->randomize ? read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28) : 0;
 

@@ -124,6 +124,7 @@ int host_init(struct host *h)
 				  (unsigned long)h->stack_top);
 	if (h->move_vdso)
 		return find_vdso(h);
+	h->va_space = -1;
 	return scan_maps(h);
 }
 
