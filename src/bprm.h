@@ -72,7 +72,6 @@ struct bprm {
 
 	int randomize;          /* PF_RANDOMIZE */
 	unsigned va_space;      /* kernel.randomize_va_space */
-	unsigned mmap_rnd_bits; /* vm.mmap_rnd_bits: PIE base randomisation */
 	int exec_stack;         /* PT_GNU_STACK with PF_X */
 	int has_interp;
 	char *interp_path;

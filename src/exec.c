@@ -22,23 +22,6 @@ static int count(char *const *v, uint64_t *bytes)
 	return n;
 }
 
-static unsigned read_sysctl(const char *path, unsigned dflt)
-{
-	char buf[16];
-	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	long n;
-	unsigned v = 0;
-
-	if (fd < 0)
-		return dflt;
-	n = sys_read(fd, buf, sizeof(buf));
-	sys_close(fd);
-	if (n <= 0)
-		return dflt;
-	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
-		v = v * 10 + (unsigned)(buf[i] - '0');
-	return v;
-}
 
 /* A private, writable argv: argv0 applied, and { "" } for an empty one (the
  * kernel's answer to a NULL argv), so "#!" handlers can splice it. */
@@ -109,7 +92,6 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	b->va_space = h->va_space >= 0 ? (unsigned)h->va_space
 				       : read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
 	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
-	b->mmap_rnd_bits = b->randomize ? read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28) : 0;
 
 	r = open_exec(path, &b->fd, &b->file_size);
 	if (r)

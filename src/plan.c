@@ -126,8 +126,11 @@ int plan_image(struct bprm *b, struct elf_image *im)
 		/* A PIE: ELF_ET_DYN_BASE plus mmap randomisation, aligned down. */
 		uint64_t bias = ARCH_ET_DYN_BASE;
 
-		if (b->randomize)
-			bias += (urandom_u64() & ((1UL << b->mmap_rnd_bits) - 1)) << 12;
+		if (b->randomize) {
+			unsigned bits = read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28);
+
+			bias += (urandom_u64() & ((1UL << bits) - 1)) << 12;
+		}
 		bias &= ~(im->align - 1);
 		im->bias = PAGE_START(bias - first->p_vaddr);
 		im->fixed = 1;

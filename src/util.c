@@ -184,3 +184,21 @@ uint64_t urandom_u64(void)
 	sys_getrandom(&v, sizeof(v), 0);
 	return v;
 }
+
+unsigned read_sysctl(const char *path, unsigned dflt)
+{
+	char buf[16];
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	long n;
+	unsigned v = 0;
+
+	if (fd < 0)
+		return dflt;
+	n = sys_read(fd, buf, sizeof(buf));
+	sys_close(fd);
+	if (n <= 0)
+		return dflt;
+	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (unsigned)(buf[i] - '0');
+	return v;
+}

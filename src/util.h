@@ -37,5 +37,7 @@ extern HIDDEN uint64_t uexec_scratch_hint;
 HIDDEN uint64_t scratch_hint(uint64_t size);
 
 HIDDEN uint64_t urandom_u64(void);
+/* A number from a /proc/sys file, or dflt when it cannot be read. */
+HIDDEN unsigned read_sysctl(const char *path, unsigned dflt);
 
 #endif
