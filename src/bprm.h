@@ -49,6 +49,7 @@ struct elf_image {
 	uint64_t bias;          /* load_bias: added to every p_vaddr */
 	uint64_t base_hint;     /* where to map the reservation; 0: let the kernel choose */
 	int fixed;              /* base_hint must be honoured */
+	int reserved;           /* map.c holds [bias + lo, bias + hi) */
 	uint64_t entry;         /* biased e_entry */
 	uint64_t phdr_addr;     /* AT_PHDR */
 	uint64_t brk;           /* end of the highest segment (biased) */

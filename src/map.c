@@ -81,11 +81,13 @@ static void drop_holes(const struct elf_image *im)
 	}
 }
 
+/* Undoes map_image(): only what this image reserved, never a neighbour's
+ * range (a collision leaves nothing of ours there). */
 void unmap_image(struct elf_image *im)
 {
-	if (im->hi > im->lo)
+	if (im->reserved)
 		sys_munmap(im->bias + im->lo, im->hi - im->lo);
-	im->hi = im->lo;
+	im->reserved = 0;
 }
 
 int map_image(struct bprm *b, struct elf_image *im)
@@ -97,6 +99,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 		r = reserve_span(im);
 		if (r)
 			return r;
+		im->reserved = 1;
 	}
 	for (unsigned i = 0; i < im->nseg; i++) {
 		const struct seg_map *s = &im->seg[i];

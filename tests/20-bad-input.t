@@ -31,7 +31,9 @@ ARGS=(one 'two words')
 
 # Variants the kernel runs but uexec refuses on purpose, each with why.  For
 # these the "killed by SIG" expectation applies instead of "exited N".
-declare -A STRICTER=()
+declare -A STRICTER=(
+	[collide-uexec]="linked at uexec's own address: reported (EEXIST), never mapped over uexec"
+)
 
 # Variants the kernel loads without complaint and whose program then faults at
 # once: overlapping PT_LOADs are mapped in order, a later one replacing the
@@ -114,6 +116,7 @@ add_environment()
 		add_case device-mode-755 "$TMP/null-x" "not root: cannot mknod"
 	fi
 	cp "$BAD/hello-static" "$TMP/mode-0644" && chmod 644 "$TMP/mode-0644"
+	add_case collide-uexec "$BAD/collide-uexec"
 	add_case mode-0644 "$TMP/mode-0644"
 	add_noexec
 	add_case missing "$TMP/missing"

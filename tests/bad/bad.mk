@@ -31,6 +31,12 @@ $(BAD)/hello-static-pie: tests/bad/hello.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BAD_CFLAGS) -fPIE -static-pie -o $@ $<
 
+# A program linked where uexec itself lives: the kernel runs it, uexec must
+# refuse it with EEXIST instead of mapping over its own image.
+$(BAD)/collide-uexec: tests/bad/collide.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -nostdlib -static -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) -o $@ $<
+
 # Regenerate from scratch so a variant dropped from mkbad.c does not linger.
 $(BAD)/variants.stamp: $(BAD)/mkbad $(BAD)/hello-dyn $(BAD)/hello-static $(BAD)/hello-static-pie
 	rm -rf $(BAD)/variants
@@ -38,8 +44,8 @@ $(BAD)/variants.stamp: $(BAD)/mkbad $(BAD)/hello-dyn $(BAD)/hello-static $(BAD)/
 		spie=$(BAD)/hello-static-pie
 	touch $@
 
-bad-fixtures: $(BAD)/tryexec $(BAD)/variants.stamp
+bad-fixtures: $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec
 
-CHECK_DEPS += $(BAD)/tryexec $(BAD)/variants.stamp
+CHECK_DEPS += $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec
 
 .PHONY: bad-fixtures
