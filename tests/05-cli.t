@@ -1,0 +1,78 @@
+#!/bin/bash
+# 05-cli.t - the command line: options, PATH lookup, messages, exit codes.
+# Env: UEXEC = absolute path of uexec, B = absolute build directory.
+set -u
+: "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '# %s\n' "${@:2}"; }
+
+# expect NAME WANT_STATUS WANT_STDOUT WANT_STDERR_GLOB CMD...
+expect() {
+	local name=$1 st=$2 out=$3 err=$4 got_st got_out got_err
+	shift 4
+	got_out=$("$@" 2>"$tmp/err")
+	got_st=$?
+	got_err=$(cat "$tmp/err")
+	# shellcheck disable=SC2053 # the stderr expectation is a glob
+	if [ "$got_st" = "$st" ] && [ "$got_out" = "$out" ] && [[ $got_err == $err ]]; then
+		ok "$name"
+	else
+		not_ok "$name" "status $got_st (want $st)" "stdout: $got_out" "want:   $out" \
+			"stderr: $got_err" "want:   $err"
+	fi
+}
+
+echo 1..23
+
+# a program that shows argv[0..] and one variable
+printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
+chmod +x "$tmp/show"
+cat >"$tmp/argv0.c" <<'C'
+#include <stdio.h>
+int main(int argc, char **argv) { for (int i = 0; i < argc; i++) printf("[%s]", argv[i]); puts(""); return 7; }
+C
+cc -o "$tmp/argv0" "$tmp/argv0.c" || exit 1
+mkdir "$tmp/bin" "$tmp/bin2"
+cp "$tmp/argv0" "$tmp/bin/prog"
+printf 'not executable\n' >"$tmp/bin2/prog"   # mode 644: skipped by the search
+cp "$tmp/argv0" "$tmp/bin2/other"
+chmod 644 "$tmp/bin2/other"
+
+expect "--help prints the usage on stdout" 0 "$("$UEXEC" --help)" "" "$UEXEC" --help
+"$UEXEC" --help | grep -q '^Usage: uexec \[OPTION\]... \[--\] PROGRAM \[ARG\]...' &&
+	ok "--help starts with the usage line" || not_ok "--help starts with the usage line"
+for opt in -a -R --version --; do
+	"$UEXEC" --help | grep -qE -- "(^|[ ,])$opt( |$)" && ok "--help documents $opt" ||
+		not_ok "--help documents $opt"
+done
+expect "--version" 0 "uexec 0.1.0" "" "$UEXEC" --version
+expect "-V" 0 "uexec 0.1.0" "" "$UEXEC" -V
+expect "runs a program with its arguments and status" 7 "[$tmp/argv0][a][b c]" "" \
+	"$UEXEC" "$tmp/argv0" a 'b c'
+expect "-a NAME sets argv[0]" 7 "[NAME][x]" "" "$UEXEC" -a NAME "$tmp/argv0" x
+expect "-aNAME sets argv[0]" 7 "[NAME][x]" "" "$UEXEC" -aNAME "$tmp/argv0" x
+expect "-- ends the options" 7 "[$tmp/argv0][-R]" "" "$UEXEC" -- "$tmp/argv0" -R
+expect "options after PROGRAM belong to it" 7 "[$tmp/argv0][--help]" "" \
+	"$UEXEC" "$tmp/argv0" --help
+expect "PATH lookup: argv[0] stays as given" 7 "[prog][1]" "" \
+	env PATH="$tmp/bin2:$tmp/bin" "$UEXEC" prog 1
+expect "PATH lookup skips files that are not executable" 7 "[prog]" "" \
+	env PATH="$tmp/bin2:$tmp/bin" "$UEXEC" prog
+expect "not in PATH: 127 and one line" 127 "" \
+	"uexec: nosuchprog: No such file or directory (not found in PATH)" \
+	env PATH="$tmp/bin" "$UEXEC" nosuchprog
+expect "in PATH but not executable: 126" 126 "" \
+	"uexec: other: Permission denied (found in PATH but not executable)" \
+	env PATH="$tmp/bin2" "$UEXEC" other
+expect "missing file: 127" 127 "" "uexec: $tmp/none: No such file or directory (*)" \
+	"$UEXEC" "$tmp/none"
+expect "a directory: 126 EACCES" 126 "" "uexec: $tmp: Permission denied (a directory, not a regular file)" \
+	"$UEXEC" "$tmp"
+expect "unknown option: 125" 125 "" "uexec: unknown option: -x*" "$UEXEC" -x "$tmp/argv0"
+expect "missing PROGRAM: 125" 125 "" "uexec: missing PROGRAM*" "$UEXEC"
+expect "-a without NAME: 125" 125 "" "uexec: option requires an argument -- 'a'*" "$UEXEC" -a
+expect "a #! script gets [interp, script, args]" 0 "[$tmp/show][q]" "" "$UEXEC" "$tmp/show" q
