@@ -1,6 +1,7 @@
 # uexec — execve(2) in user space.  GNU make.
 #
 #   make            build/uexec (the command) and build/libuexec.a (the library)
+#   make demo       run the bundled example directly and through uexec
 #   make check      build everything and every fixture, run the test suite (TAP, prove)
 #   make bench      interleaved direct-vs-uexec start-up benchmark
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -54,6 +55,21 @@ CHECK_DEPS := $(B)/uexec $(B)/libuexec.a
 check: $(CHECK_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) prove -e /bin/bash tests/*.t
 
+# The bundled example: a dynamic and a static build of examples/hello.c,
+# each run directly and through uexec.
+$(B)/examples/hello: examples/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -o $@ $<
+
+$(B)/examples/hello-static: examples/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
+
+demo: $(B)/uexec $(B)/examples/hello $(B)/examples/hello-static
+	@for p in $(B)/examples/hello $(B)/examples/hello-static; do \
+		echo "\$$ $$p one two"; $$p one two; \
+		echo "\$$ $(B)/uexec $$p one two"; $(B)/uexec $$p one two; echo; done
+
 bench: $(B)/uexec $(BENCH_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) bash bench/run.sh
 
@@ -66,4 +82,4 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all check bench install clean
+.PHONY: all check bench demo install clean
