@@ -148,15 +148,30 @@ static uint64_t vdso_text_size(uint64_t ehdr)
  * from uexec's static image nothing else is mapped next to them, so they
  * end where mincore() first finds no mapping.
  */
+#define VVAR_GUESS 6
+
+/* Whether all of [addr, addr + pages) is mapped. */
+static int mapped(uint64_t addr, unsigned pages)
+{
+	unsigned char v[16];
+
+	return sys_call3(SYS_mincore, addr, pages * PAGE_SIZE, v) == 0;
+}
+
 static int find_vdso(struct host *h)
 {
 	uint64_t ehdr = auxv_get(h->auxv, AT_SYSINFO_EHDR), lo;
-	unsigned char v;
 
 	if (!ehdr)
 		return 0; /* booted with vdso=0: nothing to keep or move */
-	for (lo = ehdr; sys_call3(SYS_mincore, lo - PAGE_SIZE, PAGE_SIZE, &v) == 0; lo -= PAGE_SIZE)
-		;
+	/* Six data pages on current kernels: two probes confirm that guess;
+	 * otherwise walk down a page at a time. */
+	if (mapped(ehdr - VVAR_GUESS * PAGE_SIZE, VVAR_GUESS) &&
+	    !mapped(ehdr - (VVAR_GUESS + 1) * PAGE_SIZE, 1))
+		lo = ehdr - VVAR_GUESS * PAGE_SIZE;
+	else
+		for (lo = ehdr; mapped(lo - PAGE_SIZE, 1); lo -= PAGE_SIZE)
+			;
 	h->vdso_lo = lo;
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;
