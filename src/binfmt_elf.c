@@ -180,6 +180,8 @@ static int open_interp(struct bprm *b)
 					  i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz);
 		if (b->interp_path[p->p_filesz - 1] != 0)
 			return uexec_fail(ENOEXEC, "phdr %u: PT_INTERP is not NUL-terminated", i);
+		if (b->dry_run) /* checking only: the interpreter is not opened */
+			return 0;
 		r = open_exec(b->interp_path, &fd, &b->interp.file_size);
 		if (r) {
 			char why[200];

@@ -94,15 +94,19 @@ static const char *shown(const char *s, char *out, size_t n)
 	return out;
 }
 
-int load_script(struct bprm *b)
+/*
+ * Parses a "#!" line in the 256-byte buffer: the interpreter is [name,
+ * name_end), the optional argument [arg, arg_end) (arg NULL if none).
+ * Returns 1 when buf is not a script, 0, or -ENOEXEC with the reason set.
+ * Pure: reads only buf, so it can be fuzzed and unit-tested on its own.
+ */
+int parse_shebang(const char *buf, struct shebang *sb)
 {
-	const char *buf = (const char *)b->buf, *buf_end = buf + BINPRM_BUF_SIZE - 1;
+	const char *buf_end = buf + BINPRM_BUF_SIZE - 1;
 	const char *i_end, *i_name, *i_sep, *i_arg = NULL;
-	char *name, *arg = NULL;
-	int fd, r;
 
 	if (buf[0] != '#' || buf[1] != '!')
-		return -ENOEXEC; /* not mine */
+		return 1;
 	i_end = memchr(buf, '\n', BINPRM_BUF_SIZE);
 	if (!i_end) {
 		i_end = next_non_blank(buf + 2, buf_end);
@@ -113,7 +117,7 @@ int load_script(struct bprm *b)
 					  "\"#!\" line limit", BINPRM_BUF_SIZE);
 		i_end = buf_end;
 	}
-	while (blank(i_end[-1]))
+	while (blank(i_end[-1])) /* stops at the '!' of "#!" at the latest */
 		i_end--;
 	i_name = next_non_blank(buf + 2, i_end);
 	if (!i_name || i_name == i_end)
@@ -121,21 +125,35 @@ int load_script(struct bprm *b)
 	i_sep = next_terminator(i_name, i_end);
 	if (i_sep && *i_sep)
 		i_arg = next_non_blank(i_sep, i_end);
+	sb->name = i_name;
+	/* The name ends at the first blank or NUL, or at the end of the line. */
+	sb->name_end = i_sep && i_sep < i_end ? i_sep : i_end;
+	sb->arg = i_arg;
+	sb->arg_end = i_arg ? i_end : NULL;
+	return 0;
+}
 
-	if (i_arg) {
-		name = save(b, i_name, i_sep);
-		arg = save(b, i_arg, i_end);
-		if (!arg)
-			return uexec_fail(ENOMEM, "out of scratch memory");
-	} else {
-		name = save(b, i_name, i_sep && i_sep < i_end ? i_sep : i_end);
-	}
-	if (!name)
+int load_script(struct bprm *b)
+{
+	struct shebang sb;
+	char *name, *arg = NULL;
+	int fd, r;
+
+	r = parse_shebang((const char *)b->buf, &sb);
+	if (r)
+		return r > 0 ? -ENOEXEC : r; /* 1: not mine */
+	name = save(b, sb.name, sb.name_end);
+	if (sb.arg)
+		arg = save(b, sb.arg, sb.arg_end);
+	if (!name || (sb.arg && !arg))
 		return uexec_fail(ENOMEM, "out of scratch memory");
-	name[strlen(name)] = 0;
 	r = splice_argv(b, name, arg);
 	if (r)
 		return r;
+	if (b->dry_run) { /* checking only: the interpreter is not opened */
+		b->again = 0;
+		return 0;
+	}
 	r = open_exec(name, &fd, &b->file_size);
 	if (r) {
 		char why[200], esc[160];

@@ -57,6 +57,12 @@ struct elf_image {
 	struct seg_map *seg;    /* two per PT_LOAD at most: file pages, then bss */
 };
 
+/* A parsed "#!" line: pointers into the 256-byte buffer. */
+struct shebang {
+	const char *name, *name_end;
+	const char *arg, *arg_end; /* arg is NULL when there is none */
+};
+
 struct bprm {
 	const char *filename;   /* the path as given: AT_EXECFN, comm */
 	int fd;
@@ -69,6 +75,7 @@ struct bprm {
 	int argc, envc;
 	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
 	int again;              /* a "#!" handler named the next file to run */
+	int dry_run;            /* check and plan only: open no interpreter, map nothing */
 	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */
@@ -115,6 +122,7 @@ HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const 
 			    const unsigned char *buf, long buf_len);
 HIDDEN int load_elf_binary(struct bprm *b);
 HIDDEN int load_script(struct bprm *b);
+HIDDEN int parse_shebang(const char *buf, struct shebang *sb);
 HIDDEN int plan_image(struct bprm *b, struct elf_image *im);
 HIDDEN void plan_mm(struct bprm *b);
 HIDDEN int map_image(struct bprm *b, struct elf_image *im);

@@ -52,11 +52,72 @@ static void undo(struct bprm *b)
 	}
 }
 
+/*
+ * One arena holds everything, touched only as used: the state; for the
+ * program and its interpreter the program headers, their segment plans and
+ * PT_INTERP; "#!" levels; the stack image; the hand-off page.
+ */
+static int bprm_alloc(struct bprm **bp, uint64_t bytes, int nstrings)
+{
+	struct arena arena;
+	struct bprm *b;
+	int r;
+
+	r = arena_init(&arena, sizeof(*b) +
+			       2 * (MAX_PHDR_BYTES +
+				    2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) * sizeof(struct seg_map)) +
+			       MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) + 2 * bytes +
+			       (uint64_t)(nstrings + 16) * 8 + 64 * 1024 + HO_PAGE);
+	if (r)
+		return r;
+	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
+	b->arena = arena;
+	b->exe.fd = b->interp.fd = -1;
+	*bp = b;
+	return 0;
+}
+
+/* Stages 1-4 on the file open on fd, as a dry run: identify, parse and plan,
+ * opening no interpreter and mapping nothing.  For the fuzzers and the
+ * sanitizer build; fd stays open. */
+int uexec_check_fd(int fd, const char *name)
+{
+	char *argv[] = { (char *)name, NULL }, *envp[] = { NULL };
+	struct statx st;
+	struct bprm *b;
+	struct arena arena;
+	int r;
+
+	uexec_clear_error();
+	r = bprm_alloc(&b, strlen(name) + 1, 1);
+	if (r)
+		return r;
+	arena = b->arena;
+	b->dry_run = 1;
+	b->filename = b->interp_name = name;
+	b->envp = envp;
+	b->fd = fd;
+	r = sys_statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &st);
+	if (r < 0) {
+		r = uexec_fail(-r, "cannot stat the file");
+		goto out;
+	}
+	b->file_size = st.stx_size;
+	r = setup_argv(b, argv, 1, NULL);
+	if (r == 0)
+		r = search_binary_handler(b);
+	if (r == 0)
+		plan_mm(b);
+out:
+	arena_release(&arena);
+	return r;
+}
+
 int uexec_exec_path(const char *path, char *const argv[], char *const envp[], const char *argv0)
 {
 	struct host *h = &uexec_host;
 	struct arena arena;
-	struct bprm *b;
+	struct bprm *b = NULL;
 	uint64_t bytes = strlen(path) + 1;
 	int argc, envc, r, pers;
 
@@ -68,18 +129,10 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 		if (r)
 			return r;
 	}
-	/* Room for everything, touched only as used: the state; for the program
-	 * and its interpreter the program headers, their segment plans and
-	 * PT_INTERP; "#!" levels; the stack image; the hand-off page. */
-	r = arena_init(&arena, sizeof(*b) +
-			       2 * (MAX_PHDR_BYTES +
-				    2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) * sizeof(struct seg_map)) +
-			       MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) +
-			       2 * bytes + (uint64_t)(argc + envc + 16) * 8 + 64 * 1024 + HO_PAGE);
+	r = bprm_alloc(&b, bytes, argc + envc);
 	if (r)
 		return r;
-	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
-	b->arena = arena;
+	arena = b->arena;
 	b->filename = path;
 	b->envp = envp;
 	b->envc = envc;
@@ -87,7 +140,6 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	r = setup_argv(b, argv, argc, argv0);
 	if (r)
 		goto out;
-	b->exe.fd = b->interp.fd = -1;
 	pers = sys_personality(0xffffffff);
 	b->va_space = h->va_space >= 0 ? (unsigned)h->va_space
 				       : read_sysctl("/proc/sys/kernel/randomize_va_space", 2);

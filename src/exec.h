@@ -8,4 +8,7 @@
 HIDDEN int uexec_exec_path(const char *path, char *const argv[], char *const envp[],
 			   const char *argv0);
 
+/* Stages 1-4 only, on an open file: 0 or -errno (uexec_reason() says why). */
+HIDDEN int uexec_check_fd(int fd, const char *name);
+
 #endif
