@@ -101,3 +101,13 @@ void *memchr(const void *s, int c, size_t n)
 			return (void *)p;
 	return NULL;
 }
+
+char *strstr(const char *h, const char *n)
+{
+	size_t k = strlen(n);
+
+	for (; *h; h++)
+		if (strncmp(h, n, k) == 0)
+			return (char *)h;
+	return k ? NULL : (char *)h;
+}

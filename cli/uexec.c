@@ -192,6 +192,7 @@ int uexec_cli_main(uint64_t *sp)
 		e++;
 	uexec_host.auxv = (const uint64_t *)(e + 1);
 	uexec_host.move_vdso = 1;
+	uexec_host.fresh = 1;
 	uexec_scratch_hint = SCRATCH_HINT;
 
 	for (i = 1; i < argc; i++) {

@@ -74,6 +74,8 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	return 0;
 }
 
+#define b_complete(im) ((im)->complete_image)
+
 /* The per-segment sanity the kernel checks after mapping (SIGSEGV there). */
 static int check_loads(struct elf_image *im)
 {
@@ -110,6 +112,13 @@ static int check_loads(struct elf_image *im)
 			return uexec_fail(err, "%sphdr %u: p_offset %#lx + p_filesz %#lx overflows",
 					  who, i, (unsigned long)p->p_offset,
 					  (unsigned long)p->p_filesz);
+		if (!im->is_interp && b_complete(im) &&
+		    p->p_offset + p->p_filesz > im->file_size)
+			return uexec_fail(ENOEXEC,
+					  "phdr %u: p_offset %#lx + p_filesz %#lx is past the end of "
+					  "the image (%lu bytes): not a complete ELF image",
+					  i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz,
+					  (unsigned long)im->file_size);
 		/* padzero() of a writable segment whose last file page is past the end
 		 * of the file faults in the kernel (SIGSEGV); here it would be SIGBUS. */
 		if ((p->p_flags & PF_W) && p->p_memsz > p->p_filesz &&
@@ -213,6 +222,7 @@ int load_elf_binary(struct bprm *b)
 	ex->path = b->filename;
 	memcpy(&ex->eh, b->buf, sizeof(ex->eh));
 	ex->file_size = b->file_size;
+	ex->complete_image = b->complete_image;
 	r = read_phdrs(b, ex);
 	if (r)
 		return r;

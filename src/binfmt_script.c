@@ -150,6 +150,10 @@ int load_script(struct bprm *b)
 	r = splice_argv(b, name, arg);
 	if (r)
 		return r;
+	/* load_script(): BINPRM_FLAGS_PATH_INACCESSIBLE */
+	if (b->path_inaccessible)
+		return uexec_fail(ENOENT, "a script run through close-on-exec descriptor as %s "
+				  "could not be opened by its interpreter", b->filename);
 	if (b->dry_run) { /* checking only: the interpreter is not opened */
 		b->again = 0;
 		return 0;

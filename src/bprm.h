@@ -50,6 +50,7 @@ struct elf_image {
 	uint64_t base_hint;     /* where to map the reservation; 0: let the kernel choose */
 	int fixed;              /* base_hint must be honoured */
 	int reserved;           /* map.c holds [bias + lo, bias + hi) */
+	int complete_image;     /* from memory: every segment must be inside the file */
 	uint64_t entry;         /* biased e_entry */
 	uint64_t phdr_addr;     /* AT_PHDR */
 	uint64_t brk;           /* end of the highest segment (biased) */
@@ -64,7 +65,10 @@ struct shebang {
 };
 
 struct bprm {
-	const char *filename;   /* the path as given: AT_EXECFN, comm */
+	const char *filename;   /* the path as given, or /dev/fd/N[/path]: AT_EXECFN */
+	const char *comm;       /* the new comm: basename of filename, or the file's name */
+	int path_inaccessible;  /* /dev/fd/N of a close-on-exec N: "#!" cannot work */
+	int complete_image;     /* an image from memory: every segment must be in it */
 	int fd;
 	uint64_t file_size;     /* of the file b->fd refers to */
 	unsigned char buf[BINPRM_BUF_SIZE];
@@ -113,9 +117,12 @@ struct host {
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
 	int va_space;           /* kernel.randomize_va_space if known, else -1 */
+	int fresh;              /* command mode: a process just exec'd, with nothing to reset */
+	int complete_image;     /* the next exec is of an image from memory */
 };
 
 HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);
+HIDDEN int open_exec_at(int dirfd, const char *path, int at_flags, int *fdp, uint64_t *size);
 HIDDEN int bprm_read_buf(struct bprm *b);
 HIDDEN int search_binary_handler(struct bprm *b);
 HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,

@@ -96,11 +96,118 @@ static int has_xsave(void)
 	return (features & ~3UL) != 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
 
-	return s ? s + 1 : path;
+/* The registration glibc made for this thread (weak: absent under musl or
+ * in the command, which has no libc). */
+extern const ptrdiff_t __rseq_offset __attribute__((weak));
+extern const unsigned int __rseq_size __attribute__((weak));
+#define RSEQ_SIG_X86 0x53053053
+#define RSEQ_FLAG_UNREGISTER 1
+
+/* rseq_execve(): a registration must not outlive the memory it points to. */
+static void drop_rseq(void)
+{
+	uint64_t tp = 0;
+	unsigned lens[2] = { 32, 0 };
+
+	if (!&__rseq_offset || !&__rseq_size || !__rseq_size)
+		return;
+	lens[1] = __rseq_size;
+	sys_call2(SYS_arch_prctl, ARCH_GET_FS, &tp);
+	for (int i = 0; i < 2; i++)
+		if (sys_call4(SYS_rseq, tp + __rseq_offset, lens[i], RSEQ_FLAG_UNREGISTER,
+			      RSEQ_SIG_X86) == 0)
+			return;
+}
+
+/* flush_signal_handlers(): handled signals to SIG_DFL; flags and masks
+ * cleared for all; ignored signals stay ignored. */
+static void reset_signals(void)
+{
+	struct {
+		uint64_t handler, flags, restorer, mask;
+	} old, new;
+
+	for (int sig = 1; sig <= 64; sig++) {
+		if (sig == 9 || sig == 19) /* SIGKILL, SIGSTOP */
+			continue;
+		if (sys_call4(SYS_rt_sigaction, sig, NULL, &old, 8) < 0)
+			continue;
+		if ((old.handler == 0 || old.handler == 1) && !old.flags && !old.mask)
+			continue; /* already SIG_DFL or SIG_IGN, plain */
+		new.handler = old.handler == 1 ? 1 : 0;
+		new.flags = new.restorer = new.mask = 0;
+		sys_call4(SYS_rt_sigaction, sig, &new, NULL, 8);
+	}
+}
+
+/* exit_itimers(): POSIX timers (timer_create) die with the old image. */
+static void delete_timers(void)
+{
+	char buf[2048];
+	int fd = sys_openat(AT_FDCWD, "/proc/self/timers", O_RDONLY | O_CLOEXEC, 0);
+	long n;
+
+	if (fd < 0)
+		return;
+	while ((n = sys_read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = 0;
+		/* lines "ID: N"; a line cut at the buffer's end is read again below */
+		for (char *p = buf; (p = strstr(p, "ID: ")) != NULL;) {
+			long id = 0;
+
+			for (p += 4; *p >= '0' && *p <= '9'; p++)
+				id = id * 10 + (*p - '0');
+			sys_call1(SYS_timer_delete, id);
+		}
+	}
+	sys_close(fd);
+}
+
+/* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own,
+ * which the hand-off still needs and closes itself. */
+static void close_on_exec(const struct bprm *b)
+{
+	char buf[1024];
+	int dir = sys_openat(AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	long n;
+
+	if (dir < 0)
+		return;
+	while ((n = sys_call3(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n; off += *(const unsigned short *)(buf + off + 16)) {
+			const char *name = buf + off + 19;
+			int fd = 0;
+
+			if (name[0] < '0' || name[0] > '9')
+				continue;
+			for (; *name; name++)
+				fd = fd * 10 + (*name - '0');
+			if (fd == dir || fd == b->fd)
+				continue;
+			if (sys_call2(SYS_fcntl, fd, F_GETFD) & FD_CLOEXEC)
+				sys_close(fd);
+		}
+	sys_close(dir);
+}
+
+/* What exec resets in a process that was running code before (library
+ * mode); a process uexec's command was just exec'd into has none of it. */
+static void reset_process(const struct bprm *b)
+{
+	struct {
+		uint64_t sp;
+		int flags;
+		uint64_t size;
+	} ss = { 0, 2 /* SS_DISABLE */, 0 };
+
+	reset_signals();
+	sys_call2(SYS_sigaltstack, &ss, NULL);
+	delete_timers();
+	drop_rseq();
+	sys_call2(SYS_set_robust_list, NULL, 24);
+	sys_call1(SYS_set_tid_address, NULL);
+	close_on_exec(b);
 }
 
 void commit_exec(struct bprm *b, struct host *h)
@@ -115,6 +222,8 @@ void commit_exec(struct bprm *b, struct host *h)
 	long p;
 
 	/* --- point of no return: from here a failure kills the process --- */
+	if (!h->fresh)
+		reset_process(b);
 	/* Mapped while still empty (the kernel allows mapping past the end of
 	 * a file); the write below gives the page its contents. */
 	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
@@ -175,7 +284,7 @@ void commit_exec(struct bprm *b, struct host *h)
 	sys_close(fd);
 
 	/* comm: the basename of the path given, 15 characters at most. */
-	ufmtf(comm, sizeof(comm), "%s", base_name(b->filename));
+	ufmtf(comm, sizeof(comm), "%s", b->comm);
 	sys_prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0);
 	if (b->has_interp)
 		sys_close(b->interp.fd);

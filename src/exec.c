@@ -11,6 +11,13 @@
 #include "sys.h"
 #include "arch/x86_64/handoff.h"
 
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 static int count(char *const *v, uint64_t *bytes)
 {
 	int n = 0;
@@ -113,12 +120,84 @@ out:
 	return r;
 }
 
-int uexec_exec_path(const char *path, char *const argv[], char *const envp[], const char *argv0)
+/*
+ * bprm->filename of execveat(): the path as given when it is absolute or
+ * relative to the cwd, else /dev/fd/N or /dev/fd/N/path; a script run that
+ * way through a close-on-exec N could not be opened by its interpreter.
+ * comm is the basename of that name, or the file's own name for /dev/fd/N.
+ */
+static int name_the_file(struct bprm *b, int dirfd, const char *path)
+{
+	char *name, link[256];
+	long n;
+
+	if (dirfd == AT_FDCWD || path[0] == '/') {
+		b->filename = path;
+		b->comm = base_name(path);
+		return 0;
+	}
+	name = arena_alloc(&b->arena, strlen(path) + 32);
+	if (!name)
+		return uexec_fail(ENOMEM, "out of scratch memory");
+	if (*path)
+		ufmtf(name, strlen(path) + 32, "/dev/fd/%d/%s", dirfd, path);
+	else
+		ufmtf(name, 32, "/dev/fd/%d", dirfd);
+	b->filename = name;
+	b->comm = base_name(name);
+	b->path_inaccessible = (sys_call2(SYS_fcntl, dirfd, F_GETFD) & FD_CLOEXEC) != 0;
+	if (*path)
+		return 0;
+	/* The dentry's name: what /proc/self/fd/N points to, without " (deleted)". */
+	ufmtf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	n = sys_call4(SYS_readlinkat, AT_FDCWD, link, link, sizeof(link) - 1);
+	if (n > 0) {
+		char *c = arena_alloc(&b->arena, (size_t)n + 1);
+
+		if (!c)
+			return uexec_fail(ENOMEM, "out of scratch memory");
+		memcpy(c, link, (size_t)n);
+		c[n] = 0;
+		if (n > 10 && strcmp(c + n - 10, " (deleted)") == 0)
+			c[n - 10] = 0;
+		b->comm = base_name(c);
+	}
+	return 0;
+}
+
+/* execve() of the kernel refuses nothing for threads: it kills them.  A
+ * library cannot, so it refuses to replace a process that has any. */
+static int single_threaded(void)
+{
+	char buf[512];
+	int fd = sys_openat(AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	long n;
+	int tasks = 0;
+
+	if (fd < 0)
+		return 0; /* no /proc: cannot tell; go on */
+	while ((n = sys_call3(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n;) {
+			const char *name = buf + off + 19; /* struct linux_dirent64: d_name */
+
+			if (name[0] != '.')
+				tasks++;
+			off += *(const unsigned short *)(buf + off + 16);
+		}
+	sys_close(fd);
+	if (tasks > 1)
+		return uexec_fail(EBUSY, "the process has %d threads; uexec replaces only a "
+				  "single-threaded process", tasks);
+	return 0;
+}
+
+int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
+		  char *const envp[], const char *argv0)
 {
 	struct host *h = &uexec_host;
 	struct arena arena;
 	struct bprm *b = NULL;
-	uint64_t bytes = strlen(path) + 1;
+	uint64_t bytes = strlen(path) + 32;
 	int argc, envc, r, pers;
 
 	argc = count(argv, &bytes);
@@ -133,21 +212,29 @@ int uexec_exec_path(const char *path, char *const argv[], char *const envp[], co
 	if (r)
 		return r;
 	arena = b->arena;
-	b->filename = path;
 	b->envp = envp;
 	b->envc = envc;
-	b->interp_name = path;
+	r = name_the_file(b, dirfd, path);
+	if (r)
+		goto out;
+	b->interp_name = b->filename;
 	r = setup_argv(b, argv, argc, argv0);
 	if (r)
 		goto out;
+	if (!h->fresh) {
+		r = single_threaded();
+		if (r)
+			goto out;
+	}
 	pers = sys_personality(0xffffffff);
 	b->va_space = h->va_space >= 0 ? (unsigned)h->va_space
 				       : read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
 	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
 
-	r = open_exec(path, &b->fd, &b->file_size);
+	r = open_exec_at(dirfd, path, at_flags, &b->fd, &b->file_size);
 	if (r)
 		goto out;
+	b->complete_image = h->complete_image;
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
@@ -189,5 +276,41 @@ out_undo:
 	sys_close(b->fd);
 out:
 	arena_release(&arena);
+	return r;
+}
+
+int uexec_exec_path(const char *path, char *const argv[], char *const envp[], const char *argv0)
+{
+	return uexec_exec_at(AT_FDCWD, path, 0, argv, envp, argv0);
+}
+
+/*
+ * A program held in memory: written to a memfd, then run like fexecve() of
+ * it (AT_EXECFN /dev/fd/N, its PT_INTERP from the file system).  Every
+ * segment must lie inside the image: a short one is an error here, where a
+ * file would only fault later.
+ */
+int uexec_exec_mem(const void *image, size_t size, char *const argv[], char *const envp[],
+		   const char *argv0)
+{
+	int fd = sys_memfd_create("uexec-image", MFD_CLOEXEC), r;
+	size_t done = 0;
+
+	uexec_clear_error();
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot create a memfd for the image");
+	while (done < size) {
+		long n = sys_write(fd, (const char *)image + done, size - done);
+
+		if (n <= 0) {
+			sys_close(fd);
+			return uexec_fail(n < 0 ? (int)-n : EIO, "cannot copy the image to a memfd");
+		}
+		done += (size_t)n;
+	}
+	uexec_host.complete_image = 1;
+	r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv, envp, argv0);
+	uexec_host.complete_image = 0;
+	sys_close(fd);
 	return r;
 }

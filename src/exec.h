@@ -8,6 +8,14 @@
 HIDDEN int uexec_exec_path(const char *path, char *const argv[], char *const envp[],
 			   const char *argv0);
 
+/* execveat(): dirfd and AT_EMPTY_PATH / AT_SYMLINK_NOFOLLOW. */
+HIDDEN int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
+			 char *const envp[], const char *argv0);
+
+/* A program held in memory (written to a memfd first). */
+HIDDEN int uexec_exec_mem(const void *image, size_t size, char *const argv[], char *const envp[],
+			  const char *argv0);
+
 /* Stages 1-4 only, on an open file: 0 or -errno (uexec_reason() says why). */
 HIDDEN int uexec_check_fd(int fd, const char *name);
 

@@ -30,20 +30,56 @@ static const char *file_kind(unsigned mode)
 	}
 }
 
-/* Opens path for reading; checks: regular file, exec permission, exec-allowed mount. */
-int open_exec(const char *path, int *fdp, uint64_t *size)
+/*
+ * A readable descriptor for the file dirfd refers to (execveat with
+ * AT_EMPTY_PATH): dirfd may be an O_PATH descriptor, which cannot be read,
+ * so the file is opened again through /proc/self/fd.
+ */
+static int reopen_fd(int dirfd, int flags)
 {
+	char path[40];
+	int fd;
+
+	if (sys_call2(SYS_fcntl, dirfd, F_GETFD) < 0)
+		return uexec_fail(EBADF, "descriptor %d is not open", dirfd);
+	ufmtf(path, sizeof(path), "/proc/self/fd/%d", dirfd);
+	fd = sys_openat(AT_FDCWD, path, flags, 0);
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot open descriptor %d for reading", dirfd);
+	return fd;
+}
+
+/*
+ * do_open_execat(): opens path (relative to dirfd, or dirfd itself with
+ * AT_EMPTY_PATH and an empty path) for reading, then checks: regular file,
+ * exec permission, exec-allowed mount.
+ */
+int open_exec_at(int dirfd, const char *path, int at_flags, int *fdp, uint64_t *size)
+{
+	/* O_NONBLOCK: a FIFO must not block the open; it is refused just below. */
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 	struct statx st;
 	struct statfs sf;
 	int fd, r;
 
-	if (!*path)
+	if (at_flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return uexec_fail(EINVAL, "flags %#x: only AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW",
+				  at_flags);
+	if (at_flags & AT_SYMLINK_NOFOLLOW)
+		flags |= O_NOFOLLOW; /* a symbolic link is then ELOOP, as in the kernel */
+	if (!*path && (at_flags & AT_EMPTY_PATH))
+		fd = reopen_fd(dirfd, flags);
+	else if (!*path)
 		return uexec_fail(ENOENT, "empty path");
-	/* O_NONBLOCK: a FIFO must not block the open; it is refused just below. */
-	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	else
+		fd = sys_openat(dirfd, path, flags, 0);
 	if (fd < 0) {
+		if (uexec_last_errno() == -fd)
+			return fd; /* reopen_fd() said why */
 		if (fd == -EACCES)
 			return uexec_fail(EACCES, "cannot open the file for reading");
+		if (fd == -ELOOP && (at_flags & AT_SYMLINK_NOFOLLOW))
+			return uexec_fail(ELOOP, "a symbolic link, with AT_SYMLINK_NOFOLLOW");
 		return uexec_fail(-fd, "cannot open the file");
 	}
 	r = sys_statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_SIZE, &st);
@@ -69,4 +105,9 @@ int open_exec(const char *path, int *fdp, uint64_t *size)
 	if (size)
 		*size = st.stx_size;
 	return 0;
+}
+
+int open_exec(const char *path, int *fdp, uint64_t *size)
+{
+	return open_exec_at(AT_FDCWD, path, 0, fdp, size);
 }
