@@ -24,12 +24,19 @@ static const char usage[] =
 	"\n"
 	"  -a NAME        pass NAME as argv[0] instead of PROGRAM\n"
 	"  -R             no address randomisation (like setarch -R)\n"
+	"      --fd N     run the program open on descriptor N (like fexecve);\n"
+	"                 PROGRAM is then only the argv[0] to pass\n"
+	"  -              as PROGRAM: read the program from standard input\n"
+	"                 (a complete ELF image; its interpreter comes from the\n"
+	"                 file system)\n"
 	"  -h, --help     show this help and exit\n"
 	"  -V, --version  show the version and exit\n"
 	"  --             end of options\n"
 	"\n"
 	"Exit status: the program's own; 127 if PROGRAM is not found; 126 if it is\n"
-	"found but cannot be run (one line on stderr says why); 125 for a usage error.\n";
+	"found but cannot be run (one line on stderr says why); 125 for a usage error.\n"
+	"Without CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE /proc/self/exe keeps naming\n"
+	"uexec; see the README for every known difference from execve(2).\n";
 
 static const struct {
 	int err;
@@ -76,8 +83,8 @@ static const char *strerror_text(int err, char *buf, size_t n)
 	return buf;
 }
 
-/* One line: "uexec: PROGRAM: <strerror> (<reason>)"; returns 127 or 126. */
-static int report(const char *prog, int err, const char *reason)
+/* One line: "uexec: PROGRAM: <strerror> (<reason>)"; returns status. */
+static int report(const char *prog, int err, const char *reason, int status)
 {
 	char line[1024], num[32];
 
@@ -88,7 +95,7 @@ static int report(const char *prog, int err, const char *reason)
 		ufmtf(line, sizeof(line), "uexec: %s: %s\n", prog,
 		      strerror_text(err, num, sizeof(num)));
 	put(2, line);
-	return err == ENOENT ? 127 : 126;
+	return status;
 }
 
 static const char *getenv_from(char **envp, const char *name)
@@ -146,6 +153,52 @@ static int usage_error(const char *msg, const char *arg)
 	return 125;
 }
 
+/* Reads all of standard input into memory of its own (uexec has no malloc). */
+static int read_stdin(void **image, size_t *size)
+{
+	size_t cap = 1 << 20, len = 0;
+	long p = sys_mmap(0, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (sys_is_err(p))
+		return (int)p;
+	for (;;) {
+		long n;
+
+		if (len == cap) {
+			long q = sys_mremap((uint64_t)p, cap, 2 * cap, MREMAP_MAYMOVE, 0);
+
+			if (sys_is_err(q))
+				return (int)q;
+			p = q;
+			cap *= 2;
+		}
+		n = sys_read(0, (char *)p + len, cap - len);
+		if (n == 0)
+			break;
+		if (n < 0 && n != -EINTR)
+			return (int)n;
+		if (n > 0)
+			len += (size_t)n;
+	}
+	*image = (void *)p;
+	*size = len;
+	return 0;
+}
+
+static int parse_fd(const char *s)
+{
+	int v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 extern char _end[]; /* the linker's end of uexec's bss */
 
 /*
@@ -186,7 +239,7 @@ int uexec_cli_main(uint64_t *sp)
 	char **argv = (char **)(sp + 1), **envp = argv + argc + 1, **e = envp;
 	const char *argv0 = NULL, *prog;
 	char found[4096];
-	int opt_R = 0;
+	int opt_R = 0, fd = -1;
 
 	while (*e)
 		e++;
@@ -220,24 +273,53 @@ int uexec_cli_main(uint64_t *sp)
 			argv0 = argv[i];
 		} else if (strncmp(a, "-a", 2) == 0) {
 			argv0 = a + 2;
+		} else if (strcmp(a, "--fd") == 0 || strncmp(a, "--fd=", 5) == 0) {
+			const char *v = a[4] == '=' ? a + 5 : (++i < argc ? argv[i] : NULL);
+
+			if (!v)
+				return usage_error("option requires an argument -- 'fd'", NULL);
+			fd = parse_fd(v);
+			if (fd < 0)
+				return usage_error("--fd: not a descriptor number: ", v);
 		} else {
 			return usage_error("unknown option: ", a);
 		}
 	}
-	if (i >= argc)
+	if (i >= argc && fd < 0)
 		return usage_error("missing PROGRAM", NULL);
 	if (opt_R && no_randomize(argv, envp) < 0)
 		return usage_error("-R: cannot turn address randomisation off", NULL);
 
 	if (host_init(&uexec_host) == 0)
 		uexec_host.va_space = va_space_of_this_exec(uexec_host.stack_top);
-	prog = argv[i];
+	prog = i < argc ? argv[i] : "";
+	if (fd >= 0) {
+		char name[32];
+
+		ufmtf(name, sizeof(name), "--fd %d", fd);
+		r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv + i, envp, argv0);
+		return report(name, -r, uexec_reason(), r == -ENOENT ? 127 : 126);
+	}
+	if (strcmp(prog, "-") == 0) {
+		void *image = NULL;
+		size_t size = 0;
+
+		r = read_stdin(&image, &size);
+		if (r < 0)
+			return report(prog, -r, "cannot read the program from standard input", 126);
+		if (size == 0)
+			return report(prog, ENOEXEC, "standard input is empty", 126);
+		r = uexec_exec_mem(image, size, argv + i, envp, argv0);
+		return report(prog, -r, uexec_reason(), 126);
+	}
 	if (!strchr(prog, '/')) {
 		int err;
 
 		if (search_path(prog, envp, found, sizeof(found), &err) < 0)
-			return report(prog, err, err == ENOENT ? "not found in PATH"
-							       : "found in PATH but not executable");
+			return report(prog, err,
+				      err == ENOENT ? "not found in PATH"
+						    : "found in PATH but not executable",
+				      err == ENOENT ? 127 : 126);
 		r = uexec_exec_path(found, argv + i, envp, argv0);
 	} else {
 		r = uexec_exec_path(prog, argv + i, envp, argv0);
@@ -246,8 +328,8 @@ int uexec_cli_main(uint64_t *sp)
 	if (r == -ENOENT) {
 		struct statx st;
 
-		if (sys_statx(AT_FDCWD, strchr(prog, '/') ? prog : found, 0, 0, &st) == 0)
-			return report(prog, ENOENT, uexec_reason()) == 127 ? 126 : 126;
+		if (sys_statx(AT_FDCWD, strchr(prog, '/') ? prog : found, 0, 0, &st) < 0)
+			return report(prog, ENOENT, uexec_reason(), 127);
 	}
-	return report(prog, -r, uexec_reason());
+	return report(prog, -r, uexec_reason(), 126);
 }
