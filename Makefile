@@ -29,7 +29,10 @@ LIB_SRCS  := $(wildcard src/*.c) $(wildcard src/arch/x86_64/*.c)
 LIB_ASMS  := $(filter-out src/arch/x86_64/start.S,$(wildcard src/arch/x86_64/*.S))
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(patsubst %.S,$(B)/%.o,$(LIB_ASMS))
 
-all: $(B)/uexec $(B)/libuexec.a
+SONAME    := libuexec.so.0
+SHLIB     := $(B)/libuexec.so.$(VERSION)
+
+all: $(B)/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,13 +47,31 @@ $(B)/%.o: %.S
 $(B)/libuexec.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+# The shared library: the same freestanding objects; only uexec_* exported.
+$(SHLIB): $(LIB_OBJS) src/libuexec.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libuexec.map \
+		-Wl,-z,noexecstack -o $@ $(LIB_OBJS)
+	ln -sf $(notdir $@) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libuexec.so
+
+$(B)/uexec.pc: uexec.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
 $(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/libuexec.a
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
 # ---- tests -------------------------------------------------------------
 # Each area adds its fixtures to CHECK_DEPS in its own fragment.
-CHECK_DEPS := $(B)/uexec $(B)/libuexec.a
+CHECK_DEPS := $(B)/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
 -include tests/*.mk tests/*/*.mk bench/*.mk
+-include fuzz/*.mk
+
+# One short program per library call, built against the static library.
+EXAMPLES := $(addprefix $(B)/examples/,execve execveat fexecve execve_mem)
+$(EXAMPLES): $(B)/examples/%: examples/%.c $(B)/libuexec.a include/uexec.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARN) -O2 -Iinclude -o $@ $< $(B)/libuexec.a
+CHECK_DEPS += $(EXAMPLES)
 
 check: $(CHECK_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) prove -e /bin/bash tests/*.t
@@ -65,6 +86,7 @@ $(B)/examples/hello-static: examples/hello.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
 
+
 demo: $(B)/uexec $(B)/examples/hello $(B)/examples/hello-static
 	@for p in $(B)/examples/hello $(B)/examples/hello-static; do \
 		echo "\$$ $$p one two"; $$p one two; \
@@ -74,10 +96,21 @@ bench: $(B)/uexec $(BENCH_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) bash bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man3
 	install -m 755 $(B)/uexec $(DESTDIR)$(PREFIX)/bin/uexec
 	install -m 644 $(B)/libuexec.a $(DESTDIR)$(PREFIX)/lib/libuexec.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(PREFIX)/lib/$(notdir $(SHLIB))
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libuexec.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' uexec.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/uexec.pc
 	install -m 644 include/uexec.h $(DESTDIR)$(PREFIX)/include/uexec.h
+	install -m 644 doc/uexec.1 $(DESTDIR)$(PREFIX)/share/man/man1/uexec.1
+	install -m 644 doc/uexec.3 $(DESTDIR)$(PREFIX)/share/man/man3/uexec.3
+	for f in uexec_execve uexec_execveat uexec_fexecve uexec_execve_mem uexec_reason; do \
+		echo '.so man3/uexec.3' >$(DESTDIR)$(PREFIX)/share/man/man3/$$f.3; done
 
 clean:
 	rm -rf $(B)

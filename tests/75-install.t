@@ -1,0 +1,85 @@
+#!/bin/bash
+# 75-install.t - the examples (one per library call) run programs, and an
+# installed tree (make install DESTDIR=...) builds them through pkg-config,
+# against the static and the shared library.
+# Env: UEXEC = absolute path of uexec, B = absolute build directory.
+set -u
+: "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '# %s\n' "${@:2}"; }
+
+# check NAME WANT_STATUS WANT_OUT WANT_ERR_GLOB CMD...
+check() {
+	local name=$1 st=$2 out=$3 err=$4 got got_st got_err
+	shift 4
+	got=$("$@" 2>"$tmp/err")
+	got_st=$?
+	got_err=$(cat "$tmp/err")
+	# shellcheck disable=SC2053
+	if [ "$got_st" = "$st" ] && [ "$got" = "$out" ] && [[ $got_err == $err ]]; then
+		ok "$name"
+	else
+		not_ok "$name" "status $got_st (want $st)" "out: $got" "err: $got_err"
+	fi
+}
+
+examples=(execve execveat fexecve execve_mem)
+echo "1..$((2 * ${#examples[@]} + 7))"
+
+# The examples as built by make (static library).
+for e in "${examples[@]}"; do
+	x=$B/examples/$e
+	if [ "$e" = execveat ]; then
+		check "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin echo hello " world"
+		check "$e: missing program fails cleanly" 126 "" \
+			"execveat: nope: No such file or directory (*)" "$x" /bin nope
+	else
+		check "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin/echo hello " world"
+		want=126
+		[ "$e" != execve ] && want=127 # they open the file themselves first
+		check "$e: missing program fails cleanly" $want "" "*No such file or directory*" \
+			"$x" "$tmp/nope"
+	fi
+done
+
+# Install into a temporary root.
+if make -s -C "$top" install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/install.log" 2>&1; then
+	ok "make install DESTDIR=... PREFIX=/usr"
+else
+	not_ok "make install DESTDIR=... PREFIX=/usr" "$(tail -5 "$tmp/install.log")"
+fi
+r=$tmp/root/usr
+missing=
+for f in bin/uexec lib/libuexec.a lib/libuexec.so lib/libuexec.so.0 include/uexec.h \
+	lib/pkgconfig/uexec.pc share/man/man1/uexec.1 share/man/man3/uexec.3 \
+	share/man/man3/uexec_execveat.3; do
+	[ -e "$r/$f" ] || missing="$missing $f"
+done
+[ -z "$missing" ] && ok "installed files are all there" || not_ok "installed files" "missing:$missing"
+soname=$(readelf -d "$r/lib/libuexec.so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+[ "$soname" = libuexec.so.0 ] && ok "shared library soname is libuexec.so.0" ||
+	not_ok "shared library soname" "got '$soname'"
+check "installed uexec runs" 0 "hi" "" "$r/bin/uexec" /bin/echo hi
+
+export PKG_CONFIG_SYSROOT_DIR=$tmp/root PKG_CONFIG_PATH=$r/lib/pkgconfig PKG_CONFIG_LIBDIR=$r/lib/pkgconfig
+flags=$(pkg-config --cflags --libs uexec 2>&1)
+# shellcheck disable=SC2086 # pkg-config's output is a word list
+if cc -o "$tmp/ex-shared" "$top/examples/fexecve.c" $flags 2>"$tmp/cc.err"; then
+	check "built with pkg-config against libuexec.so, runs" 0 "via so" "" \
+		env LD_LIBRARY_PATH="$r/lib" "$tmp/ex-shared" /bin/echo via so
+else
+	not_ok "build with pkg-config ($flags)" "$(head -3 "$tmp/cc.err")"
+fi
+# shellcheck disable=SC2086
+if cc -o "$tmp/ex-static" "$top/examples/execve_mem.c" $(pkg-config --cflags uexec) \
+	"$r/lib/libuexec.a" 2>"$tmp/cc.err" && ! readelf -d "$tmp/ex-static" | grep -q libuexec; then
+	check "built against libuexec.a, runs" 0 "via a" "" "$tmp/ex-static" /bin/echo via a
+else
+	not_ok "build against libuexec.a" "$(head -3 "$tmp/cc.err")"
+fi
+man -l "$r/share/man/man3/uexec.3" 2>/dev/null | grep -q 'uexec_execveat' &&
+	ok "uexec(3) renders and documents uexec_execveat" || not_ok "uexec(3) renders"
