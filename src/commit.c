@@ -141,27 +141,39 @@ static void reset_signals(void)
 	}
 }
 
-/* exit_itimers(): POSIX timers (timer_create) die with the old image. */
+/* exit_itimers(): POSIX timers (timer_create) die with the old image.
+ * /proc/self/timers is read from its start again after each batch of
+ * deletions, since deleting shifts what follows; only complete "ID: N"
+ * lines count. */
 static void delete_timers(void)
 {
-	char buf[2048];
-	int fd = sys_openat(AT_FDCWD, "/proc/self/timers", O_RDONLY | O_CLOEXEC, 0);
-	long n;
+	char buf[4096];
 
-	if (fd < 0)
-		return;
-	while ((n = sys_read(fd, buf, sizeof(buf) - 1)) > 0) {
+	for (int pass = 0; pass < 100000; pass++) {
+		int fd = sys_openat(AT_FDCWD, "/proc/self/timers", O_RDONLY | O_CLOEXEC, 0);
+		int deleted = 0;
+		long n;
+
+		if (fd < 0)
+			return;
+		n = sys_read(fd, buf, sizeof(buf) - 1);
+		sys_close(fd);
+		if (n <= 0)
+			return;
 		buf[n] = 0;
-		/* lines "ID: N"; a line cut at the buffer's end is read again below */
 		for (char *p = buf; (p = strstr(p, "ID: ")) != NULL;) {
 			long id = 0;
 
 			for (p += 4; *p >= '0' && *p <= '9'; p++)
 				id = id * 10 + (*p - '0');
-			sys_call1(SYS_timer_delete, id);
+			if (*p != '\n')
+				break; /* cut by the buffer: the next pass reads it whole */
+			if (sys_call1(SYS_timer_delete, id) == 0)
+				deleted++;
 		}
+		if (!deleted)
+			return;
 	}
-	sys_close(fd);
 }
 
 /* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own,
