@@ -5,6 +5,13 @@
 # Env: UEXEC = absolute path of the uexec command, B = absolute build dir.
 # A stand-in UEXEC named "env" runs the program as exec(3) does, which checks
 # the harness itself; the -R pairs are skipped then (env has no -R).
+#
+# The launcher pairs start each probe from build/fixtures/probe/launch, a
+# process with handlers, ignored, blocked and pending signals, close-on-exec
+# and inherited descriptors, POSIX and interval timers, a sigaltstack, umask,
+# rlimits, nice and prctl settings (tests/probe/launch.c), once with
+# execv(probe) and once with execv(uexec probe): the kernel's execve runs once
+# either way, so whatever uexec does to that state must not show.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +27,41 @@ flavours=(glibc-pie glibc-nopie glibc-static glibc-spie
 required=(argc=3 'argv.2=y z' env.count=2 env.1=B=2 auxv.AT_PHDR.matches_file=ok
 	auxv.AT_ENTRY.at_bias=ok load.bias_aligned=ok stack.zero_word_at_top=ok
 	stack.strings_contiguous=ok auxv.AT_RANDOM.nonzero=ok)
+
+launch=$probes/launch
+# The signals ignored in the launched program: what this shell inherited
+# ignored (make ignores 32 and 33, say) plus the launcher's own.
+ignored_with() {
+	local mask list= i
+	mask=$(awk '/^SigIgn:/ { print $2 }' /proc/self/status) # a child's view
+	for i in $(seq 1 64); do
+		if (( (16#$mask >> (i - 1)) & 1 )) || [[ " $* " == *" $i "* ]]; then
+			list=${list:+$list,}$i
+		fi
+	done
+	echo "$list"
+}
+# Present in the launched direct run: what execve keeps or resets of the
+# launcher's state (linux-exec-semantics.md section 3), so a launcher that
+# set up too little fails.
+launched=('sig.act.10=dfl flags=0x0 mask=0x0 restorer=null'
+	'sig.act.40=dfl flags=0x0 mask=0x0 restorer=null'
+	'sig.act.01=dfl flags=0x0 mask=0x0 restorer=null'
+	'sig.act.12=ign flags=0x0 mask=0x0 restorer=null'
+	'sig.act.13=ign flags=0x0 mask=0x0 restorer=null'
+	'sig.act.45=ign flags=0x0 mask=0x0 restorer=null'
+	sig.handled= "sig.ignored=$(ignored_with 12 13 45)"
+	sig.blocked=0x2000008400200 sig.pending=0x2000008400000
+	'sig.queued.00=sig 28 code -6 from self value 0'
+	'sig.queued.01=sig 23 code 0 from self value 0'
+	'sig.queued.02=sig 50 code -1 from self value 11'
+	'sig.queued.03=sig 50 code -1 from self value 22'
+	sig.queued.count=4 'sig.altstack=disabled sp=null size=0x0'
+	'fd.7=pipe cloexec=0 flags=0x0 unread=7'
+	'itimer.real=armed interval=1234.500000'
+	'itimer.prof=armed interval=0.250000'
+	task.umask=0027 task.nice=3 task.pdeathsig=1 task.timerslack=123456
+	task.subreaper=1 stack.grows=ok stack.grown_vma_is_stack=ok)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -61,23 +103,57 @@ run() {
 	echo $? >"$tmp/$name.rc"
 }
 
+# sanity LABEL NAME KEY...: NAME exited 0 with no FAIL line and every KEY;
+# $also_wrong, if set, is one more thing found wrong.
+also_wrong=
 sanity() {
-	local f=$1 out=$tmp/$1.direct missing=
-	for key in "${required[@]}"; do
-		grep -qxF -- "$key" "$out" || missing="$missing $key"
+	local label=$1 out=$tmp/$2 key missing=$also_wrong
+	also_wrong=
+	shift 2
+	for key in "$@"; do
+		grep -qxF -- "$key" "$out" || missing="$missing [$key]"
 	done
-	case $f in
-	nolibc) grep -qx 'reg.gprs_zero=ok' "$out" || missing="$missing reg.gprs_zero=ok" ;;
-	*) grep -qx 'tls.thread_initialised=ok' "$out" || missing="$missing tls.thread_initialised=ok" ;;
-	esac
-	if [ "$(cat "$tmp/$f.direct.rc")" != 0 ] || grep -q '^FAIL' "$out" ||
+	if [ "$(cat "$out.rc")" != 0 ] || grep -q '^FAIL' "$out" ||
 		[ -n "$missing" ]; then
-		{ echo "status $(cat "$tmp/$f.direct.rc"), missing:$missing"
-		  grep '^FAIL' "$out"; cat "$tmp/$f.direct.err"; } >"$tmp/why"
-		not_ok "$f: direct run is sane" "$tmp/why"
+		{ echo "status $(cat "$out.rc"), missing:$missing"
+		  grep '^FAIL' "$out"; cat "$out.err"; } >"$tmp/why"
+		not_ok "$label" "$tmp/why"
 	else
-		ok "$f: direct run is sane"
+		ok "$label"
 	fi
+}
+
+# required_of FLAVOUR: the keys every run of that flavour prints.
+required_of() {
+	printf '%s\n' "${required[@]}"
+	case $1 in
+	nolibc) echo 'reg.gprs_zero=ok' ;;
+	*) echo 'tls.thread_initialised=ok' ;;
+	esac
+}
+
+# launch_pair FLAVOUR: the probe started by the launcher, directly and
+# through uexec.  The direct run must show the launcher's state as execve
+# leaves it; the uexec run must be the same but for the excluded keys.
+launch_pair() {
+	local f=$1 p=$probes/$1 keys
+	if [ ! -x "$launch" ]; then
+		not_ok "$f: launched direct run is sane (fixture $launch not built)"
+		not_ok "$f: launch --uexec == launch (fixture $launch not built)"
+		return
+	fi
+	run "$f.ldirect" "$launch" "$p"
+	run "$f.luexec" "$launch" --uexec "$UEXEC" "$p"
+	# The close-on-exec fds 5 and 8 are gone; fd 6 kept its offset.
+	if grep -q '^fd\.[58]=' "$tmp/$f.ldirect" ||
+		! grep -q '^fd\.6=file cloexec=0 flags=0x[0-9a-f]* off=1234$' \
+			"$tmp/$f.ldirect"; then
+		also_wrong=" [fds: $(grep '^fd\.[5-8]=' "$tmp/$f.ldirect" | tr '\n' ';')]"
+	fi
+	mapfile -t keys < <(required_of "$f")
+	sanity "$f: launched direct run is sane" "$f.ldirect" "${keys[@]}" \
+		"${launched[@]}"
+	compare "$f: launch --uexec == launch" "$f.ldirect" "$f.luexec"
 }
 
 # compare LABEL REF TEST: both exit 0 and describe the same process.
@@ -123,13 +199,14 @@ if [ "$(id -u)" = 0 ] && [ $have_r = 1 ] && command -v setpriv >/dev/null; then
 fi
 SETPRIV=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 
-echo "1..$((5 * ${#flavours[@]}))"
+echo "1..$((7 * ${#flavours[@]}))"
 for f in "${flavours[@]}"; do
 	p=$probes/$f
 	if [ ! -x "$p" ]; then
 		# probe.mk leaves the musl flavours out without musl-gcc.
 		for t in "direct run is sane" "uexec == direct" "hand-off page" \
-			"uexec -R == setarch -R" "unprivileged uexec == direct"; do
+			"uexec -R == setarch -R" "unprivileged uexec == direct" \
+			"launched direct run is sane" "launch --uexec == launch"; do
 			if [ "${f#musl}" != "$f" ] && ! command -v musl-gcc >/dev/null; then
 				skip "$f: $t (no musl-gcc)"
 			else
@@ -140,8 +217,10 @@ for f in "${flavours[@]}"; do
 	fi
 	run "$f.direct" "$p"
 	run "$f.uexec" "$UEXEC" "$p"
-	sanity "$f"
+	mapfile -t keys < <(required_of "$f")
+	sanity "$f: direct run is sane" "$f.direct" "${keys[@]}"
 	compare "$f: uexec == direct" "$f.direct" "$f.uexec"
+	launch_pair "$f"
 	if [ $have_r = 0 ]; then
 		skip "$f: hand-off page (UEXEC is env)"
 		skip "$f: uexec -R == setarch -R (UEXEC is env)"

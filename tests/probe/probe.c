@@ -235,6 +235,45 @@ static void stack_layout_report(struct probe *p)
 	emit_addr("stack_top", top);
 }
 
+/*
+ * The [stack] VMA grows down on demand: recurse, touching every frame, until
+ * 1 MiB below the initial sp (a loader's fixed-size stack or a mapping in the
+ * way would fault), then the [stack] line of /proc/self/maps must cover it.
+ */
+static unsigned long grow_to(unsigned long target)
+{
+	volatile char frame[2048];
+	unsigned long depth = 0;
+
+	frame[0] = 1;
+	frame[sizeof(frame) - 1] = 1;
+	if ((unsigned long)frame > target)
+		depth = grow_to(target);
+	return depth + frame[0] + frame[sizeof(frame) - 1] - 1;
+}
+
+static void stack_grow_report(struct probe *p)
+{
+	static char maps[64 * 1024];
+	unsigned long target = (unsigned long)p->sp - (1UL << 20);
+	int covered = 0;
+	long n;
+
+	check(grow_to(target) > 256, "stack.grows");
+	n = read_file("/proc/self/maps", maps, sizeof(maps) - 1);
+	for (long i = 0; n > 0 && i < n; i++) {
+		const char *c = maps + i;
+		unsigned long lo = p_strtoul(c, &c, 16), hi;
+
+		hi = p_strtoul(c + 1, &c, 16);
+		while (i < n && maps[i] != '\n')
+			i++;
+		covered |= lo <= target && (unsigned long)p->sp < hi &&
+			   i >= 8 && p_strncmp(maps + i - 7, "[stack]", 7) == 0;
+	}
+	check(covered, "stack.grown_vma_is_stack");
+}
+
 /* Walk the initial stack as create_elf_tables() built it. */
 static void parse_stack(struct probe *p, long *sp)
 {
@@ -270,4 +309,5 @@ void probe_run(struct probe *p, long *sp)
 	stack_layout_report(p);
 	task_report(p);
 	procfs_report(p);
+	stack_grow_report(p);
 }

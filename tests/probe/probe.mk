@@ -50,6 +50,22 @@ $(eval $(call probe_flavour,musl-static,$(PROBE_MUSL),$(PROBE_NOPIE) -static -pt
 $(eval $(call probe_flavour,musl-spie,$(PROBE_MUSL),-fPIE -static -pthread -nostartfiles $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(PROBE_GCC) -print-file-name=crtbeginS.o) -Wl$(PROBE_COMMA)-pie$(PROBE_COMMA)--no-dynamic-linker$(PROBE_COMMA)-z$(PROBE_COMMA)text,$(PROBE_LIBC),$(shell $(PROBE_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o))
 endif
 
+# The launcher (tests/10-probe.t): a process with state for exec to reset or
+# keep, which then execs a probe directly or through uexec.
+$(PROBE_B)/launch: $(PROBE_DIR)/launch.c $(PROBE_DIR)/probe.mk
+	@mkdir -p $(@D)
+	$(PROBE_GCC) $(PROBE_CFLAGS) -o $@ $<
+PROBE_BINS += $(PROBE_B)/launch
+
+# A Rust program printing std::env::current_exe() (tests/35-self-exe.t);
+# rustc directly, no cargo.  Without rustc the test skips its row.
+ifneq ($(shell command -v rustc 2>/dev/null),)
+$(PROBE_B)/current_exe: $(PROBE_DIR)/current_exe.rs $(PROBE_DIR)/probe.mk
+	@mkdir -p $(@D)
+	MAKEFLAGS= rustc -O --edition 2021 -o $@ $<
+PROBE_BINS += $(PROBE_B)/current_exe
+endif
+
 probe-fixtures: $(PROBE_BINS)
 CHECK_DEPS += $(PROBE_BINS)
 .PHONY: probe-fixtures

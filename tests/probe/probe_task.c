@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 
 #ifndef PR_GET_TID_ADDRESS
@@ -43,6 +44,47 @@ static void list_add(char *buf, size_t size, size_t *len, long v)
 	*len += p_snprintf(buf + *len, size - *len, *len ? ",%ld" : "%ld", v);
 }
 
+/* One line per signal: exec sets every handler but SIG_IGN to SIG_DFL and
+ * clears sa_flags, sa_restorer and sa_mask of all of them (ignored too). */
+static void sigaction_report(int sig, const struct k_sigaction *sa)
+{
+	const char *how = sa->handler == (unsigned long)SIG_DFL   ? "dfl"
+			  : sa->handler == (unsigned long)SIG_IGN ? "ign"
+								  : "handler";
+
+	emit("sig.act.%02d=%s flags=0x%lx mask=0x%lx restorer=%s", sig, how,
+	     sa->flags, sa->mask, sa->restorer ? "set" : "null");
+}
+
+/*
+ * Blocked signals still pending at start: taken with rt_sigtimedwait and a
+ * zero timeout, so how they were sent shows (si_code, sender, value) - a
+ * loader that took and re-raised them would change that.  After this they
+ * are no longer pending: call it last.
+ */
+static void queued_report(unsigned long waitable)
+{
+	struct {
+		int signo, errno_, code, pad;
+		int pid, uid;
+		long value;
+		char rest[96];
+	} info;
+	long ts[2] = { 0, 0 };
+	int n = 0;
+	long sig;
+
+	while (waitable && n < 32 &&
+	       (sig = sc4(SYS_rt_sigtimedwait, &waitable, &info, ts, 8)) > 0) {
+		emit("sig.queued.%02d=sig %ld code %d from %s value %ld", n++, sig,
+		     info.code, info.pid == sc0(SYS_getpid) ? "self" : "other",
+		     info.code == -1 /* SI_QUEUE */ ? info.value : 0);
+	}
+	emit("sig.queued.count=%d", n);
+}
+
+static unsigned long sig_waitable;
+
 static void signals_report(void)
 {
 	char ign[256] = "", hnd[256] = "";
@@ -53,8 +95,11 @@ static void signals_report(void)
 	for (int sig = 1; sig <= 64; sig++) {
 		struct k_sigaction sa;
 
-		if (sc4(SYS_rt_sigaction, sig, NULL, &sa, 8) < 0)
+		if (sc4(SYS_rt_sigaction, sig, NULL, &sa, 8) < 0) {
+			emit("sig.act.%02d=error", sig);
 			continue;
+		}
+		sigaction_report(sig, &sa);
 		if (sa.handler == (unsigned long)SIG_IGN)
 			list_add(ign, sizeof(ign), &nign, sig);
 		else if (sa.handler != (unsigned long)SIG_DFL)
@@ -66,8 +111,38 @@ static void signals_report(void)
 	sc2(SYS_rt_sigpending, &pending, 8);
 	emit("sig.blocked=0x%lx", mask);
 	emit("sig.pending=0x%lx", pending);
+	sig_waitable = mask & pending;
+	ss.ss_flags = 0;
 	sc2(SYS_sigaltstack, NULL, &ss);
-	emit("sig.altstack=%s", ss.ss_flags & SS_DISABLE ? "disabled" : "on");
+	emit("sig.altstack=%s sp=%s size=0x%lx",
+	     ss.ss_flags & SS_DISABLE ? "disabled" : "on", ss.ss_sp ? "set" : "null",
+	     (unsigned long)ss.ss_size);
+}
+
+/* Timers: timer_create ones are deleted by exec (/proc/self/timers lists
+ * them, with CONFIG_CHECKPOINT_RESTORE); setitimer/alarm ones are kept. */
+static void timers_report(void)
+{
+	static const char *const names[3] = { "real", "virtual", "prof" };
+	long n = read_file("/proc/self/timers", text, sizeof(text) - 1);
+	int count = 0;
+
+	if (n >= 0) {
+		text[n] = '\0';
+		for (long i = 0; i < n; i++)
+			count += (i == 0 || text[i - 1] == '\n') &&
+				 p_strncmp(text + i, "ID:", 3) == 0;
+		emit("timer.posix_count=%d", count);
+	} else {
+		emit("timer.posix_count=unavailable");
+	}
+	for (int which = 0; which < 3; which++) {
+		long it[4] = { 0, 0, 0, 0 }; /* interval s, us; value s, us */
+
+		sc2(SYS_getitimer, which, it);
+		emit("itimer.%s=%s interval=%ld.%06ld", names[which],
+		     it[2] || it[3] ? "armed" : "off", it[0], it[1]);
+	}
 }
 
 /* "pipe:[123]" -> "pipe", a regular file -> "file" (its name is the
@@ -78,6 +153,8 @@ static void fd_report(const char *num)
 	long fd = p_strtoul(num, NULL, 10);
 	long n, fdflags = sc2(SYS_fcntl, fd, F_GETFD);
 	long flflags = sc2(SYS_fcntl, fd, F_GETFL);
+	char extra[64] = "";
+	struct stat st;
 
 	p_snprintf(path, sizeof(path), "/proc/self/fd/%s", num);
 	n = sc3(SYS_readlink, path, target, sizeof(target) - 1);
@@ -87,8 +164,21 @@ static void fd_report(const char *num)
 			*c = '\0';
 	if (target[0] == '/' && p_strncmp(target, "/dev/", 5) != 0)
 		p_snprintf(target, sizeof(target), "file");
-	emit("fd.%s=%s cloexec=%d flags=0x%lx", num, target,
-	     (int)(fdflags & FD_CLOEXEC), flflags);
+	/* Regular files: the offset is shared with whoever opened it. Pipes:
+	 * the bytes still unread in a read end (no one may have read them). */
+	st.st_mode = 0;
+	sc2(SYS_fstat, fd, &st);
+	if (S_ISREG(st.st_mode)) {
+		p_snprintf(extra, sizeof(extra), " off=%ld",
+			   sc3(SYS_lseek, fd, 0, 1 /* SEEK_CUR */));
+	} else if (S_ISFIFO(st.st_mode) && (flflags & O_ACCMODE) == O_RDONLY) {
+		int avail = -1;
+
+		sc3(SYS_ioctl, fd, FIONREAD, &avail);
+		p_snprintf(extra, sizeof(extra), " unread=%d", avail);
+	}
+	emit("fd.%s=%s cloexec=%d flags=0x%lx%s", num, target,
+	     (int)(fdflags & FD_CLOEXEC), flflags, extra);
 }
 
 /* Calls fn for each numeric entry of a /proc directory; returns the count. */
@@ -174,6 +264,10 @@ void task_report(struct probe *p)
 	sc3(SYS_get_robust_list, 0, &head, &len);
 	emit("task.robust_list=%s", head ? "set" : "none");
 	emit("task.threads=%d", dir_each("/proc/self/task", NULL));
+	/* getpriority returns 20 - nice. */
+	emit("task.nice=%ld", 20 - sc2(SYS_getpriority, 0 /* PRIO_PROCESS */, 0));
+	timers_report();
+	queued_report(sig_waitable);
 }
 
 /* Without a libc that registers rseq, exec leaves none: registering must
