@@ -158,7 +158,9 @@ int load_script(struct bprm *b)
 		b->again = 0;
 		return 0;
 	}
-	r = open_exec(name, &fd, &b->file_size);
+	/* An empty name is looked up by the kernel as the current directory,
+	 * which cannot be executed: EACCES, not ENOENT. */
+	r = open_exec(*name ? name : ".", &fd, &b->file_size);
 	if (r) {
 		char why[200], esc[160];
 
