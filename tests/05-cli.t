@@ -26,7 +26,7 @@ expect() {
 	fi
 }
 
-echo 1..23
+echo 1..30
 
 # a program that shows argv[0..] and one variable
 printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
@@ -76,3 +76,20 @@ expect "unknown option: 125" 125 "" "uexec: unknown option: -x*" "$UEXEC" -x "$t
 expect "missing PROGRAM: 125" 125 "" "uexec: missing PROGRAM*" "$UEXEC"
 expect "-a without NAME: 125" 125 "" "uexec: option requires an argument -- 'a'*" "$UEXEC" -a
 expect "a #! script gets [interp, script, args]" 0 "[$tmp/show][q]" "" "$UEXEC" "$tmp/show" q
+
+# --fd N and - (the program from standard input)
+expect "--fd N runs the file open on N" 7 "[fdprog][a]" "" \
+	bash -c 'exec 7<"$1"; shift; exec "$@"' _ "$tmp/argv0" "$UEXEC" --fd 7 fdprog a
+expect "--fd=N works too" 7 "[fdprog]" "" \
+	bash -c 'exec 7<"$1"; shift; exec "$@"' _ "$tmp/argv0" "$UEXEC" --fd=7 fdprog
+expect "--fd of a closed descriptor: 126 EBADF" 126 "" \
+	"uexec: --fd 99: Bad file descriptor (descriptor 99 is not open)" "$UEXEC" --fd 99 x
+expect "- reads the program from standard input" 7 "[-][a][b]" "" \
+	bash -c 'exec "$@" <"$0"' "$tmp/argv0" "$UEXEC" - a b
+expect "- with -a NAME" 7 "[NAME][a]" "" bash -c 'exec "$@" <"$0"' "$tmp/argv0" "$UEXEC" -a NAME - a
+head -c 3000 "$tmp/argv0" >"$tmp/short"
+expect "- with a truncated image: 126, not a complete ELF image" 126 "" \
+	"uexec: -: Exec format error (*not a complete ELF image)" \
+	bash -c 'exec "$@" <"$0"' "$tmp/short" "$UEXEC" -
+expect "- with empty input: 126" 126 "" "uexec: -: Exec format error (standard input is empty)" \
+	bash -c 'exec "$@" </dev/null' _ "$UEXEC" -
