@@ -1,0 +1,28 @@
+#!/bin/bash
+# 01-build.t - properties of the build the design relies on: the hand-off
+# code is freestanding, the command cannot collide with programs, no
+# writable-and-executable segment, the shared library exports only uexec_*.
+# Env: UEXEC = absolute path of uexec, B = absolute build directory.
+set -u
+: "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
+n=0
+t() { # NAME COMMAND...: ok if COMMAND succeeds
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/dev/null 2>&1; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+}
+phdrs=$(readelf -lW "$UEXEC")
+echo 1..7
+t "handoff.o has no undefined symbols (raw syscalls only)" \
+	test -z "$(nm -u "$B/src/arch/x86_64/handoff.o")"
+t "uexec is an ET_EXEC" bash -c "readelf -h '$UEXEC' | grep -q 'Type:.*EXEC'"
+t "uexec has no PT_INTERP and no PT_DYNAMIC (static, no libc)" \
+	bash -c "! grep -qE 'INTERP|DYNAMIC' <<<'$phdrs'"
+t "uexec is linked at 0x3f0000000000, away from programs" \
+	bash -c "grep -m1 LOAD <<<'$phdrs' | grep -q 0x00003f0000000000"
+t "no segment of uexec is writable and executable" \
+	bash -c "! grep LOAD <<<'$phdrs' | grep -q 'RWE'"
+t "uexec's stack is not executable" bash -c "grep GNU_STACK <<<'$phdrs' | grep -q ' RW '"
+t "libuexec.so exports only uexec_* calls" \
+	bash -c "test -z \"\$(nm -D --defined-only '$B/libuexec.so' | awk '\$2 == \"T\" && \$3 !~ /^uexec_/')\""
