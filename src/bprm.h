@@ -68,6 +68,7 @@ struct bprm {
 	const char *filename;   /* the path as given, or /dev/fd/N[/path]: AT_EXECFN */
 	const char *comm;       /* the new comm: basename of filename, or the file's name */
 	int path_inaccessible;  /* /dev/fd/N of a close-on-exec N: "#!" cannot work */
+	int comm_from_dentry;   /* comm from the final file's own name (fd, empty path) */
 	int complete_image;     /* an image from memory: every segment must be in it */
 	int fd;
 	uint64_t file_size;     /* of the file b->fd refers to */
@@ -117,6 +118,7 @@ struct host {
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
 	int va_space;           /* kernel.randomize_va_space if known, else -1 */
+	uint64_t mmap_top;      /* library mode: where the mmap area starts (mmap_base) */
 	int fresh;              /* command mode: a process just exec'd, with nothing to reset */
 	int complete_image;     /* the next exec is of an image from memory */
 };

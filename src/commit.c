@@ -203,6 +203,27 @@ static void close_on_exec(const struct bprm *b)
 	sys_close(dir);
 }
 
+/* The final file's own name: what /proc/self/fd/N of it points to, minus
+ * the directories and a " (deleted)". */
+static const char *dentry_name(struct bprm *b)
+{
+	char link[32];
+	char *path = arena_alloc(&b->arena, 4096), *base;
+	long n;
+
+	if (!path)
+		return b->comm;
+	ufmtf(link, sizeof(link), "/proc/self/fd/%d", b->fd);
+	n = sys_call4(SYS_readlinkat, AT_FDCWD, link, path, 4095);
+	if (n <= 0)
+		return b->comm;
+	path[n] = 0;
+	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+		path[n - 10] = 0;
+	base = strrchr(path, '/');
+	return base ? base + 1 : path;
+}
+
 /* What exec resets in a process that was running code before (library
  * mode); a process uexec's command was just exec'd into has none of it. */
 static void reset_process(const struct bprm *b)
@@ -296,7 +317,7 @@ void commit_exec(struct bprm *b, struct host *h)
 	sys_close(fd);
 
 	/* comm: the basename of the path given, 15 characters at most. */
-	ufmtf(comm, sizeof(comm), "%s", b->comm);
+	ufmtf(comm, sizeof(comm), "%s", b->comm_from_dentry ? dentry_name(b) : b->comm);
 	sys_prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0);
 	if (b->has_interp)
 		sys_close(b->interp.fd);

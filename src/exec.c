@@ -124,12 +124,11 @@ out:
  * bprm->filename of execveat(): the path as given when it is absolute or
  * relative to the cwd, else /dev/fd/N or /dev/fd/N/path; a script run that
  * way through a close-on-exec N could not be opened by its interpreter.
- * comm is the basename of that name, or the file's own name for /dev/fd/N.
+ * comm is the basename of that name (for /dev/fd/N, see commit.c).
  */
 static int name_the_file(struct bprm *b, int dirfd, const char *path)
 {
-	char *name, link[256];
-	long n;
+	char *name;
 
 	if (dirfd == AT_FDCWD || path[0] == '/') {
 		b->filename = path;
@@ -146,22 +145,10 @@ static int name_the_file(struct bprm *b, int dirfd, const char *path)
 	b->filename = name;
 	b->comm = base_name(name);
 	b->path_inaccessible = (sys_call2(SYS_fcntl, dirfd, F_GETFD) & FD_CLOEXEC) != 0;
-	if (*path)
-		return 0;
-	/* The dentry's name: what /proc/self/fd/N points to, without " (deleted)". */
-	ufmtf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
-	n = sys_call4(SYS_readlinkat, AT_FDCWD, link, link, sizeof(link) - 1);
-	if (n > 0) {
-		char *c = arena_alloc(&b->arena, (size_t)n + 1);
-
-		if (!c)
-			return uexec_fail(ENOMEM, "out of scratch memory");
-		memcpy(c, link, (size_t)n);
-		c[n] = 0;
-		if (n > 10 && strcmp(c + n - 10, " (deleted)") == 0)
-			c[n - 10] = 0;
-		b->comm = base_name(c);
-	}
+	/* execveat(fd, "", AT_EMPTY_PATH): comm is the name of the file finally
+	 * run (for a script, its interpreter's), set from its descriptor at the
+	 * commit. */
+	b->comm_from_dentry = !*path;
 	return 0;
 }
 
@@ -197,13 +184,16 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	struct host *h = &uexec_host;
 	struct arena arena;
 	struct bprm *b = NULL;
-	uint64_t bytes = strlen(path) + 32;
+	uint64_t bytes;
 	int argc, envc, r, pers;
 
+	if (!path)
+		return uexec_fail(EFAULT, "path is NULL");
+	bytes = strlen(path) + 32;
 	argc = count(argv, &bytes);
 	envc = count(envp, &bytes);
 	uexec_clear_error();
-	if (!h->stack_top) {
+	if (!h->stack_top || !h->fresh) {
 		r = host_init(h);
 		if (r)
 			return r;

@@ -16,6 +16,8 @@
 
 struct host uexec_host;
 
+#define MMAP_GAP_MIN (128UL << 20) /* mmap_base is at least this far below the stack */
+
 static uint64_t auxv_buf[2 * 64];
 
 
@@ -50,42 +52,64 @@ static int read_file(const char *path, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-/* Library mode: the vDSO's mappings from /proc/self/maps, since anything
- * of the caller's may sit right next to them. */
+/* One line of /proc/self/maps: the vDSO block, and the top of the mmap area. */
+static void map_line(struct host *h, const char *s, const char *end)
+{
+	const char *name = end;
+	uint64_t lo, hi;
+
+	lo = hex(&s);
+	s++;
+	hi = hex(&s);
+	while (name > s && name[-1] != ' ')
+		name--;
+	if (end - name >= 5 && name[0] == '[' && name[1] == 'v' &&
+	    (memcmp(name, "[vdso]", 6) == 0 || memcmp(name, "[vvar", 5) == 0)) {
+		if (memcmp(name, "[vdso]", 6) == 0)
+			h->vdso_text = lo;
+		if (!h->vdso_lo)
+			h->vdso_lo = lo;
+		h->vdso_hi = hi;
+	}
+	/* The kernel keeps at least 128 MiB between the stack and mmap_base;
+	 * the highest mapping below that ends at mmap_base (the caller's
+	 * interpreter or vDSO was the first thing mapped top-down there). */
+	if (hi <= h->stack_top - MMAP_GAP_MIN && hi > h->mmap_top)
+		h->mmap_top = hi;
+}
+
+/*
+ * Library mode: the vDSO's mappings and the top of the mmap area from
+ * /proc/self/maps, read in chunks (a caller may have thousands of lines).
+ */
 static int scan_maps(struct host *h)
 {
-	char buf[16384];
-	size_t len;
-	const char *s, *end;
-	int r = read_file("/proc/self/maps", buf, sizeof(buf) - 1, &len);
+	char buf[4096];
+	size_t have = 0;
+	int fd = sys_openat(AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+	long n;
 
-	if (r)
-		return uexec_fail(-r, "cannot read /proc/self/maps");
-	buf[len] = 0;
-	h->vdso_lo = h->vdso_hi = 0;
-	for (s = buf; *s; s = end + (*end == '\n')) {
-		const char *name;
-		uint64_t lo, hi;
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot read /proc/self/maps");
+	h->vdso_lo = h->vdso_hi = h->vdso_text = h->mmap_top = 0;
+	while ((n = sys_read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *s = buf, *nl;
 
-		end = strchr(s, '\n');
-		if (!end)
-			end = s + strlen(s);
-		lo = hex(&s);
-		s++;
-		hi = hex(&s);
-		name = end;
-		while (name > s && name[-1] != ' ')
-			name--;
-		if (end - name >= 5 && name[0] == '[' && name[1] == 'v' &&
-		    (memcmp(name, "[vdso]", 6) == 0 || memcmp(name, "[vvar", 5) == 0)) {
-			if (memcmp(name, "[vdso]", 6) == 0)
-				h->vdso_text = lo;
-			if (!h->vdso_lo)
-				h->vdso_lo = lo;
-			h->vdso_hi = hi;
+		have += (size_t)n;
+		buf[have] = 0;
+		while ((nl = strchr(s, '\n')) != NULL) {
+			map_line(h, s, nl);
+			s = nl + 1;
 		}
+		have -= (size_t)(s - buf);
+		memmove(buf, s, have);
+		if (have == sizeof(buf) - 1)
+			have = 0; /* a line longer than the buffer: drop it */
 	}
-	h->vdso_text -= h->vdso_lo;
+	sys_close(fd);
+	if (h->vdso_lo)
+		h->vdso_text -= h->vdso_lo;
+	h->can_move_vdso = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	return 0;
 }
 
@@ -104,6 +128,8 @@ int host_init(struct host *h)
 	const char *execfn;
 	int r;
 
+	if (h->stack_top && !h->fresh)
+		return scan_maps(h); /* library mode: the caller's mappings change */
 	if (!h->auxv) {
 		size_t len;
 

@@ -65,8 +65,10 @@ int open_exec_at(int dirfd, const char *path, int at_flags, int *fdp, uint64_t *
 	if (at_flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return uexec_fail(EINVAL, "flags %#x: only AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW",
 				  at_flags);
-	if (at_flags & AT_SYMLINK_NOFOLLOW)
-		flags |= O_NOFOLLOW; /* a symbolic link is then ELOOP, as in the kernel */
+	/* a final symbolic link in path is then ELOOP, as in the kernel; with an
+	 * empty path there is none (/proc/self/fd/N, a link itself, is followed) */
+	if ((at_flags & AT_SYMLINK_NOFOLLOW) && *path)
+		flags |= O_NOFOLLOW;
 	if (!*path && (at_flags & AT_EMPTY_PATH))
 		fd = reopen_fd(dirfd, flags);
 	else if (!*path)

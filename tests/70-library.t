@@ -1,0 +1,182 @@
+#!/bin/bash
+# 70-library.t - libuexec called from programs (tests/lib/, built by
+# tests/lib/lib.mk into $B/fixtures/lib/).
+#
+#   1. Every probe flavour run by build/fixtures/lib/run, a dynamically
+#      linked glibc caller with rseq, TLS, malloc'd memory, handlers, a timer,
+#      an atexit handler and unflushed stdio, once through the kernel and once
+#      through libuexec, by each call: uexec_execve, uexec_fexecve (inherited
+#      and close-on-exec descriptor), uexec_execveat (dirfd + basename),
+#      uexec_execve_mem (against the kernel's execveat of a memfd copy) and
+#      uexec_execve from a fork()ed child.  The probe's output must be the
+#      same but for what is listed under "Exclusions" below.
+#   2. tests/lib/intact.c: each call with bad input fails with the right
+#      errno and a reason, and the caller is intact afterwards.
+#   3. tests/lib/null_argv.c: port of the kernel selftest exec/null-argv.c.
+#   4. tests/lib/execveat.c: port of the path and fd cases of the kernel
+#      selftest exec/execveat.c, each case against the kernel's execveat.
+#
+# Exclusions (the one place they are stated), in part 1:
+#   * tests/probe/excluded-keys, as in 10-probe.t;
+#   * maps.loader.*: compared as a set of mappings (numbers and count
+#     dropped) after removing uexec's one hand-off page
+#     "r-xp /memfd:uexec (deleted) size=0x1000", which must be there.  (The
+#     program run from a memfd is listed there too, kernel and uexec alike.)
+#   * maps.seq.*: the ORDER of the mappings is not compared, only the set.
+#     In library mode the caller's own libraries and heap occupy the top of
+#     the mmap area while the program is loaded, so the interpreter (or a
+#     static-pie) and the vDSO cannot be placed where the kernel, which
+#     empties the address space first, puts them: they land below the
+#     caller's mappings, which are unmapped at the hand-off.
+# AT_EXECFN, comm and the strings' size need no exclusion: each uexec run is
+# compared with the kernel's run by the same kind of call (execveat or
+# fexecve give /dev/fd/N there too), and fd.* none either: the caller is the
+# same program.
+#
+# Env: UEXEC = absolute path of uexec (unused but for the harness's
+# convention), B = absolute build directory.
+# Needs: make all probe-fixtures bad-fixtures lib-fixtures.
+set -u
+export LC_ALL=C
+: "${UEXEC:?UEXEC must name the uexec command}" "${B:?B must name the build directory}"
+
+here=$(cd "$(dirname "$0")" && pwd)
+L=$B/fixtures/lib
+probes=$B/fixtures/probe
+# The programs of tests/lib/ are built here when missing (make lib-fixtures),
+# so that "make all probe-fixtures bad-fixtures" is enough before this test.
+repo=$(cd "$here/.." && pwd)
+for f in "$L/run" "$L/intact" "$L/null_argv" "$L/execveat" "$L/showargs"; do
+	if [ ! -x "$f" ] && [ "$B" -ef "$repo/build" ]; then
+		make -s -C "$repo" lib-fixtures >&2
+		break
+	fi
+done
+for f in "$L/run" "$L/intact" "$L/null_argv" "$L/execveat" "$L/showargs" \
+	"$B/fixtures/bad/variants/dyn-filesz-gt-memsz"; do
+	if [ ! -x "$f" ]; then
+		echo "Bail out! $f is not built (make all probe-fixtures bad-fixtures lib-fixtures)"
+		exit 1
+	fi
+done
+flavours=(glibc-pie glibc-nopie glibc-static glibc-spie
+	glibc-pie-2m glibc-pie-16m glibc-spie-2m glibc-spie-16m
+	glibc-ttext glibc-execstack musl-static musl-spie nolibc)
+# kernel-MODE vs uexec-MODE of tests/lib/run.c
+modes=(execve fexecve fexecve-cloexec execveat-rel mem fork)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	[ $# -gt 1 ] && sed -e 's/^/# /' "$2" | head -n 60
+	return 0
+}
+skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+
+keys_of() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$@"; }
+prefixes=$(keys_of "$here/probe/excluded-keys")
+HANDOFF='r-xp /memfd:uexec (deleted) size=0x1000'
+
+# filter FILE IS_UEXEC: the probe's output with the exclusions applied.
+filter() {
+	awk -v list="$prefixes" -v is_uexec="$2" -v handoff="$HANDOFF" '
+		BEGIN { np = split(list, p, "\n") }
+		/^FAIL / { print; next }
+		{
+			key = $0; sub(/=.*/, "", key)
+			val = substr($0, length(key) + 2)
+			if (key == "maps.loader.count")
+				next
+			if (key ~ /^maps\.(loader|seq)\.[0-9]+$/) {
+				sub(/\.[0-9]+$/, "", key)
+				if (is_uexec && key == "maps.loader" && val == handoff && !seen++)
+					next
+				print key "=" val
+				next
+			}
+			for (i = 1; i <= np; i++)
+				if (p[i] != "" && index(key, p[i]) == 1)
+					next
+			print
+		}
+		END { if (is_uexec && !seen) print "MISSING the hand-off page " handoff }
+		' "$1" | sort
+}
+
+# The same arguments, environment, stdin and inherited fd 3 for every run.
+run() {
+	local name=$1
+	shift
+	env -i A=1 B=2 "$L/run" "$@" x 'y z' </dev/null 3</dev/null \
+		>"$tmp/$name" 2>"$tmp/$name.err"
+	echo $? >"$tmp/$name.rc"
+}
+
+# ---- 1. the probe, kernel vs libuexec, by every call --------------------
+for f in "${flavours[@]}"; do
+	p=$probes/$f
+	for m in "${modes[@]}"; do
+		label="$f: uexec-$m == kernel-$m"
+		if [ ! -x "$p" ]; then
+			if [ "${f#musl}" != "$f" ] && ! command -v musl-gcc >/dev/null; then
+				skip "$label (no musl-gcc)"
+			else
+				not_ok "$label (fixture $p not built)"
+			fi
+			continue
+		fi
+		run "$f.k.$m" "kernel-$m" "$p"
+		run "$f.u.$m" "uexec-$m" "$p"
+		filter "$tmp/$f.k.$m" 0 >"$tmp/$f.k.$m.f"
+		filter "$tmp/$f.u.$m" 1 >"$tmp/$f.u.$m.f"
+		krc=$(cat "$tmp/$f.k.$m.rc") urc=$(cat "$tmp/$f.u.$m.rc")
+		if [ "$krc" = "$urc" ] && [ "$krc" -lt 126 ] &&
+			grep -qx 'argc=3' "$tmp/$f.k.$m" &&
+			! grep -q '^LEAK' "$tmp/$f.k.$m" "$tmp/$f.u.$m" &&
+			cmp -s "$tmp/$f.k.$m.f" "$tmp/$f.u.$m.f"; then
+			ok "$label"
+		else
+			{ echo "status kernel $krc, uexec $urc"
+			  head -n 5 "$tmp/$f.k.$m.err" "$tmp/$f.u.$m.err"
+			  grep '^LEAK' "$tmp/$f.k.$m" "$tmp/$f.u.$m"
+			  echo "diff (kernel vs uexec, after the exclusions):"
+			  diff "$tmp/$f.k.$m.f" "$tmp/$f.u.$m.f"; } >"$tmp/why"
+			not_ok "$label" "$tmp/why"
+		fi
+	done
+done
+
+# ---- 2-4. the C programs' own cases -------------------------------------
+# Their lines are "ok - ..." / "not ok - ..." / "# ...": numbered here.
+# A program that dies or exits non-zero without saying why fails once more.
+cprog() {
+	local name=$1 line rc
+	shift
+	(cd "$tmp" && "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "$name: ${line#ok - }" ;;
+		"not ok - "*) not_ok "$name: ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$tmp/$name.out"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok - ' "$tmp/$name.out"; then
+		echo "exit status $rc" >"$tmp/why"
+		cat "$tmp/$name.err" >>"$tmp/why"
+		not_ok "$name: ran to the end" "$tmp/why"
+	elif ! grep -q '^ok - ' "$tmp/$name.out"; then
+		not_ok "$name: ran to the end (no case at all)" "$tmp/$name.err"
+	fi
+	[ -s "$tmp/$name.err" ] && sed -e 's/^/# stderr: /' "$tmp/$name.err" | head -n 20
+	return 0
+}
+cprog intact "$L/intact" "$B"
+cprog null_argv "$L/null_argv" "$L/showargs"
+cprog execveat "$L/execveat" "$L/showargs"
+
+echo "1..$n"
