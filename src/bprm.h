@@ -23,6 +23,7 @@
 #define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
 #define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
 #define MAX_AUXV        48
+#define HANDOFF_MOVES   14      /* segment moves the hand-off page has room for */
 
 /* One VMA-to-be: what map.c creates, in order. */
 struct seg_map {
@@ -50,6 +51,10 @@ struct elf_image {
 	uint64_t base_hint;     /* where to map the reservation; 0: let the kernel choose */
 	int fixed;              /* base_hint must be honoured */
 	int reserved;           /* map.c holds [bias + lo, bias + hi) */
+	int displaced;          /* library mode: its fixed place was taken, mapped elsewhere */
+	uint64_t want_bias;     /* ... the bias it must have in the end */
+	int moved;              /* the hand-off moves it (plan_late_placement) */
+	uint64_t old_bias;      /* ... from this bias */
 	int complete_image;     /* from memory: every segment must be inside the file */
 	uint64_t entry;         /* biased e_entry */
 	uint64_t phdr_addr;     /* AT_PHDR */
@@ -81,6 +86,7 @@ struct bprm {
 	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
 	int again;              /* a "#!" handler named the next file to run */
 	int dry_run;            /* check and plan only: open no interpreter, map nothing */
+	int may_displace;       /* library mode: a taken fixed place is not an error yet */
 	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */
@@ -104,6 +110,17 @@ struct bprm {
 	unsigned nauxv;
 	uint64_t vdso;          /* AT_SYSINFO_EHDR to give the program */
 	struct prctl_mm_map mm; /* what /proc/self/{exe,cmdline,environ,auxv,stat} and brk report */
+
+	/* library mode: moves the hand-off makes once the caller is gone */
+	struct {
+		uint64_t from, len, to;
+	} *move;
+	unsigned nmove;
+	int vdso_move;
+	uint64_t vdso_new;      /* where [vvar*][vdso] go */
+
+	uint64_t handoff;       /* the hand-off page and its memfd */
+	int handoff_fd;
 	uint64_t entry;         /* where the first instruction runs */
 };
 
@@ -140,6 +157,9 @@ HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso);
+HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid);
+HIDDEN int handoff_map(struct bprm *b, const uint64_t *avoid);
+HIDDEN void handoff_unmap(struct bprm *b);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
 
 extern HIDDEN struct host uexec_host;

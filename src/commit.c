@@ -26,15 +26,29 @@ struct range {
 	uint64_t lo, hi;
 };
 
+#define MAX_KEEP 12 /* ranges the teardown keeps; each gap is one munmap op */
+/* copy, touch, madvise, zero, mprotect, 2 prctl, close, 2 arch_prctl, vDSO
+ * munmap and map, end */
+#define OPS_FIXED 13
+_Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
+	       "the hand-off page holds every op");
+
 struct oplist {
 	uint64_t *op;
 	unsigned n;
 };
 
+_Static_assert(HO_OPS + (HO_MAX_OPS + 1) * HO_OP_SIZE <= HO_PAGE, "op list fits the page");
+
+/* Appends an op; MAX_KEEP and HANDOFF_MOVES bound how many there are, so the
+ * list cannot outgrow the page. */
 static void op(struct oplist *l, uint64_t kind, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	uint64_t *o = l->op + (size_t)l->n * (HO_OP_SIZE / 8);
+
+	if (l->n >= HO_MAX_OPS)
+		__asm__ volatile("hlt"); /* cannot happen: see the _Static_assert above */
 
 	o[0] = kind;
 	o[1] = a0;
@@ -57,6 +71,23 @@ static void add_keep(struct range *k, unsigned *n, uint64_t lo, uint64_t hi)
 		k[*n].lo = lo;
 		k[*n].hi = hi;
 		(*n)++;
+	}
+}
+
+/* The segments of an image where they are now, adjacent ones merged. */
+static void keep_image(struct range *k, unsigned *n, const struct elf_image *im)
+{
+	uint64_t bias = im->moved ? im->old_bias : im->bias;
+
+	for (unsigned i = 0; i < im->nseg; i++) {
+		uint64_t lo = bias + im->seg[i].addr, hi = lo + im->seg[i].len;
+
+		if (*n && k[*n - 1].hi == lo)
+			k[*n - 1].hi = hi;
+		else if (*n < MAX_KEEP - 3)
+			add_keep(k, n, lo, hi);
+		else
+			k[*n - 1].hi = hi > k[*n - 1].hi ? hi : k[*n - 1].hi; /* coarser */
 	}
 }
 
@@ -176,7 +207,7 @@ static void delete_timers(void)
 	}
 }
 
-/* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own,
+/* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own and the hand-off memfd,
  * which the hand-off still needs and closes itself. */
 static void close_on_exec(const struct bprm *b)
 {
@@ -195,7 +226,7 @@ static void close_on_exec(const struct bprm *b)
 				continue;
 			for (; *name; name++)
 				fd = fd * 10 + (*name - '0');
-			if (fd == dir || fd == b->fd)
+			if (fd == dir || fd == b->fd || fd == b->interp.fd || fd == b->handoff_fd)
 				continue;
 			if (sys_call2(SYS_fcntl, fd, F_GETFD) & FD_CLOEXEC)
 				sys_close(fd);
@@ -243,29 +274,71 @@ static void reset_process(const struct bprm *b)
 	close_on_exec(b);
 }
 
+/*
+ * The hand-off page, mapped before the point of no return so that a failure
+ * is still an error: from a memfd named "uexec", so that it shows as
+ * /memfd:uexec in /proc/self/maps; empty until commit_exec() writes it (the
+ * kernel allows mapping past the end of a file).  It must not sit where the
+ * late placement will move things: the ranges of avoid[].
+ */
+int handoff_map(struct bprm *b, const uint64_t *avoid)
+{
+	/* library mode: low memory, away from the top of the mmap area */
+	uint64_t hint = uexec_scratch_hint ? scratch_hint(HO_PAGE) : 0x10000;
+	int fd = sys_memfd_create("uexec", MFD_CLOEXEC);
+	long p = -ENOMEM;
+
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot create the memfd for the hand-off page");
+	for (int tries = 0; tries < 8; tries++) {
+		int clash = 0;
+
+		p = sys_mmap(hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (sys_is_err(p))
+			break;
+		for (const uint64_t *a = avoid; a[1]; a += 2)
+			if ((uint64_t)p < a[1] && (uint64_t)p + HO_PAGE > a[0]) {
+				clash = 1;
+				hint = a[0] - 16 * HO_PAGE;
+			}
+		if (!clash)
+			break;
+		sys_munmap((uint64_t)p, HO_PAGE);
+		p = -ENOMEM;
+	}
+	if (sys_is_err(p)) {
+		sys_close(fd);
+		return uexec_fail((int)-p, "no room for the hand-off page");
+	}
+	b->handoff = (uint64_t)p;
+	b->handoff_fd = fd;
+	return 0;
+}
+
+void handoff_unmap(struct bprm *b)
+{
+	if (b->handoff) {
+		sys_munmap(b->handoff, HO_PAGE);
+		sys_close(b->handoff_fd);
+		b->handoff = 0;
+	}
+}
+
 void commit_exec(struct bprm *b, struct host *h)
 {
 	unsigned char *page;
 	struct oplist l;
-	struct range keep[8];
+	struct range keep[MAX_KEEP];
 	unsigned nkeep = 0;
 	uint64_t ho, *q;
 	char comm[16];
 	int fd;
-	long p;
 
 	/* --- point of no return: from here a failure kills the process --- */
 	if (!h->fresh)
 		reset_process(b);
-	/* Mapped while still empty (the kernel allows mapping past the end of
-	 * a file); the write below gives the page its contents. */
-	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
-	if (fd < 0)
-		goto fatal;
-	p = sys_mmap(scratch_hint(HO_PAGE), HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	if (sys_is_err(p))
-		goto fatal;
-	ho = (uint64_t)p;
+	ho = b->handoff;
+	fd = b->handoff_fd;
 	page = arena_alloc(&b->arena, HO_PAGE);
 	if (!page)
 		goto fatal;
@@ -280,13 +353,24 @@ void commit_exec(struct bprm *b, struct host *h)
 	l.n = 0;
 
 	op(&l, OP_COPY, 0, b->sp, (uint64_t)b->image, b->stack_top - b->sp, 0, 0, 0);
-	add_keep(keep, &nkeep, b->exe.bias + b->exe.lo, b->exe.bias + b->exe.hi);
+	/* The images' segments (not their spans: what a hole holds goes), an
+	 * image that moves later where it is now, not where it goes. */
+	keep_image(keep, &nkeep, &b->exe);
 	if (b->has_interp)
-		add_keep(keep, &nkeep, b->interp.bias + b->interp.lo, b->interp.bias + b->interp.hi);
+		keep_image(keep, &nkeep, &b->interp);
 	add_keep(keep, &nkeep, h->vdso_lo, h->vdso_hi);
 	add_keep(keep, &nkeep, b->stack_lo, b->stack_top);
 	add_keep(keep, &nkeep, ho, ho + HO_PAGE);
 	unmap_all_but(&l, keep, nkeep);
+	/* Library mode: the interpreter (or static-pie) and the vDSO to the
+	 * places the kernel would have given them (plan.c). */
+	if (b->vdso_move)
+		SYSCALL(&l, SYS_munmap, h->vdso_lo, h->vdso_hi - h->vdso_lo, 0);
+	for (unsigned i = 0; i < b->nmove; i++)
+		op(&l, OP_SYSCALL | OP_CHECK, SYS_mremap, b->move[i].from, b->move[i].len,
+		   b->move[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, b->move[i].to, 0);
+	if (b->vdso_move)
+		SYSCALL_CHECKED(&l, SYS_arch_prctl, ARCH_MAP_VDSO_64, b->vdso_new, 0);
 	op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
 	if (PAGE_START(b->sp) > b->stack_lo)
 		SYSCALL(&l, SYS_madvise, b->stack_lo, PAGE_START(b->sp) - b->stack_lo,

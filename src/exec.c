@@ -52,6 +52,7 @@ static int setup_argv(struct bprm *b, char *const argv[], int argc, const char *
 
 static void undo(struct bprm *b)
 {
+	handoff_unmap(b);
 	unmap_image(&b->exe);
 	if (b->has_interp) {
 		unmap_image(&b->interp);
@@ -225,6 +226,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	if (r)
 		goto out;
 	b->complete_image = h->complete_image;
+	b->may_displace = !h->fresh;
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
@@ -250,10 +252,24 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 			       b->has_interp ? "interpreter: " : "", (unsigned long)b->entry);
 		goto out_undo;
 	}
-	plan_mm(b);
 	r = host_vdso_place(h, &b->vdso);
 	if (r)
 		goto out_undo;
+	{
+		uint64_t avoid[8] = { 0 };
+
+		if (!h->fresh) {
+			r = plan_late_placement(b, h, avoid);
+			if (r)
+				goto out_undo;
+			if (b->vdso_move)
+				b->vdso = b->vdso_new + h->vdso_text;
+		}
+		r = handoff_map(b, avoid);
+		if (r)
+			goto out_undo;
+	}
+	plan_mm(b);
 	r = build_stack(b, h);
 	if (r)
 		goto out_undo;

@@ -34,13 +34,28 @@ static int reserve_fixed(struct elf_image *im, uint64_t at, uint64_t len)
 }
 
 /* Picks the base like the kernel: the top-down allocator, then p_align. */
-static int reserve_span(struct elf_image *im)
+static int reserve_span(struct bprm *b, struct elf_image *im)
 {
 	uint64_t len = im->hi - im->lo;
 	long p;
 
-	if (im->fixed)
-		return reserve_fixed(im, im->bias + im->lo, len);
+	if (im->fixed) {
+		int r = reserve_fixed(im, im->bias + im->lo, len);
+
+		if (r != -EEXIST || !b->may_displace)
+			return r;
+		/* Library mode: the caller holds the place; map the image
+		 * elsewhere, the hand-off moves it there once the caller is gone. */
+		p = sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
+		if (sys_is_err(p))
+			return uexec_fail((int)-p, "cannot reserve %lu bytes for %s",
+					  (unsigned long)len, im->path);
+		uexec_clear_error();
+		im->displaced = 1;
+		im->want_bias = im->bias;
+		im->bias = (uint64_t)p - im->lo;
+		return 0;
+	}
 	p = sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot reserve %lu bytes for %s", (unsigned long)len,
@@ -94,9 +109,8 @@ int map_image(struct bprm *b, struct elf_image *im)
 {
 	int r;
 
-	(void)b;
 	if (im->hi > im->lo) {
-		r = reserve_span(im);
+		r = reserve_span(b, im);
 		if (r)
 			return r;
 		im->reserved = 1;

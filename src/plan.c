@@ -185,3 +185,110 @@ void plan_mm(struct bprm *b)
 	}
 	b->mm.start_brk = b->mm.brk = brk;
 }
+
+static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * Appends the moves that take image im from where it is mapped now to
+ * span start `to`; where old and new overlap, each piece goes first to a
+ * free stretch below both.  The image's addresses then describe its new
+ * place, old_bias its present one (what the teardown keeps).
+ */
+static int plan_move(struct bprm *b, struct elf_image *im, uint64_t to)
+{
+	uint64_t span = im->hi - im->lo, old = im->bias + im->lo;
+	uint64_t via = (old < to ? old : to) - span - PAGE_SIZE, delta = to - old;
+	int twice = overlap(old, span, to, span);
+
+	if (to == old)
+		return 0;
+	if (b->nmove + (twice ? 2 : 1) * im->nseg > HANDOFF_MOVES)
+		return uexec_fail(EEXIST, "%s cannot be placed at %#lx: its place is taken and "
+				  "its %u segments are too many to move there later",
+				  im->path, (unsigned long)to, im->nseg);
+	for (unsigned pass = twice ? 0 : 1; pass < 2; pass++)
+		for (unsigned i = 0; i < im->nseg; i++) {
+			uint64_t at = im->bias + im->seg[i].addr;
+
+			b->move[b->nmove].len = im->seg[i].len;
+			b->move[b->nmove].from = pass && twice ? at - old + via : at;
+			b->move[b->nmove].to = pass ? at + delta : at - old + via;
+			b->nmove++;
+		}
+	im->moved = 1;
+	im->old_bias = im->bias;
+	im->bias += delta;
+	im->entry += delta;
+	im->phdr_addr += delta;
+	im->brk += delta;
+	return 0;
+}
+
+/*
+ * Library mode only.  While the program is loaded the caller's own mappings
+ * are still there: an interpreter (or a static-pie) lands lower than the
+ * kernel would have put it, since the caller's libraries hold the top of the
+ * mmap area; an image with a fixed address that the caller occupies was
+ * mapped elsewhere (map.c); the vDSO is where the caller had it.  Once the
+ * hand-off has unmapped the caller it moves them where the kernel would
+ * have: the top image right below mmap_base (a static-pie aligned down to
+ * its p_align), a fixed image to its address, the vDSO in the highest gap
+ * below the top image.  Here the new addresses are planned, so that the auxv
+ * and entry point carry them; avoid[] lists what the hand-off page must
+ * stay out of (lo, hi pairs, 0-terminated).
+ */
+int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid)
+{
+	struct elf_image *top_im = b->has_interp ? &b->interp
+				   : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
+	uint64_t top = h->mmap_top, vlen = h->vdso_hi - h->vdso_lo, lo = top, hi = top;
+	unsigned na = 0;
+	int r;
+
+	b->move = arena_alloc(&b->arena,
+			      4 * (b->exe.nseg + b->interp.nseg + 1) * sizeof(*b->move));
+	if (!b->move)
+		return uexec_fail(ENOMEM, "out of scratch memory");
+	for (int i = 0; i < 2; i++) {
+		struct elf_image *im = i ? &b->interp : &b->exe;
+
+		if (im->displaced) {
+			r = plan_move(b, im, im->want_bias + im->lo);
+			if (r)
+				return r;
+			avoid[na++] = im->bias + im->lo;
+			avoid[na++] = im->bias + im->hi;
+		}
+	}
+	if (top && top_im && top_im->reserved && !top_im->displaced) {
+		uint64_t span = top_im->hi - top_im->lo, to = top - span;
+
+		if (!top_im->is_interp && top_im->align > PAGE_SIZE)
+			to &= ~(top_im->align - 1); /* the kernel's probe, then aligned down */
+		if (!(top_im == &b->interp && overlap(b->exe.bias + b->exe.lo,
+						      b->exe.hi - b->exe.lo, to, span))) {
+			/* too many pieces to move: it stays where it is */
+			if (plan_move(b, top_im, to))
+				uexec_clear_error();
+		}
+		lo = top_im->bias + top_im->lo;
+		hi = lo + span;
+	}
+	if (top && vlen && h->can_move_vdso) {
+		/* get_unmapped_area(): above the image if the alignment left room */
+		b->vdso_new = top - hi >= vlen ? top - vlen : lo - vlen;
+		b->vdso_move = b->vdso_new != h->vdso_lo;
+		if (b->vdso_new < lo)
+			lo = b->vdso_new;
+	}
+	if (top) {
+		avoid[na++] = lo;
+		avoid[na++] = top;
+	}
+	avoid[na] = avoid[na + 1] = 0;
+	b->entry = b->has_interp ? b->interp.entry : b->exe.entry;
+	return 0;
+}

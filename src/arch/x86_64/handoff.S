@@ -129,4 +129,7 @@ uexec_handoff_start:
 	movq	$0, -8(%rsp)		/* leave no trace below %rsp */
 	jmp	*ho_entry_slot(%rip)
 uexec_handoff_end:
+	/* the assembler refuses to move .org backwards: the code must fit
+	 * below the data of the page */
+	.org	uexec_handoff_start + HO_CODE_MAX, 0xcc
 	.section .note.GNU-stack, "", @progbits

@@ -6,15 +6,16 @@
 #ifndef UEXEC_HANDOFF_H
 #define UEXEC_HANDOFF_H
 
-#define HO_XSAVE      1024   /* 64-byte aligned XSAVE image: init state, MXCSR 0x1f80 */
+#define HO_CODE_MAX   512    /* the code (handoff.S) fits below this */
+#define HO_XSAVE      512    /* 64-byte aligned XSAVE image: init state, MXCSR 0x1f80 */
 #define HO_XSAVE_LEN  576
-#define HO_FLAGS      1600   /* bit 0: use XRSTOR */
-#define HO_SP         1608   /* %rsp at entry */
-#define HO_ENTRY      1616   /* %rip at entry */
-#define HO_MXCSR      1624   /* MXCSR for the no-XSAVE path */
-#define HO_MM_MAP     1664   /* struct prctl_mm_map for PR_SET_MM_MAP (104 bytes) */
-#define HO_MM_MAP_NOEXE 1792 /* the same with exe_fd = -1, when changing exe is refused */
-#define HO_OPS        1920   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
+#define HO_FLAGS      1088   /* bit 0: use XRSTOR */
+#define HO_SP         1096   /* %rsp at entry */
+#define HO_ENTRY      1104   /* %rip at entry */
+#define HO_MXCSR      1112   /* MXCSR for the no-XSAVE path */
+#define HO_MM_MAP     1152   /* struct prctl_mm_map for PR_SET_MM_MAP (104 bytes) */
+#define HO_MM_MAP_NOEXE 1280 /* the same with exe_fd = -1, when changing exe is refused */
+#define HO_OPS        1408   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
 #define HO_OP_SIZE    64
 #define HO_PAGE       4096
 #define HO_MAX_OPS    ((HO_PAGE - HO_OPS) / HO_OP_SIZE - 1)
