@@ -17,7 +17,6 @@
 #      selftest exec/execveat.c, each case against the kernel's execveat.
 #
 # Exclusions (the one place they are stated), in part 1:
-#   * tests/probe/excluded-keys, as in 10-probe.t;
 #   * maps.loader.*: compared as a set of mappings (numbers and count
 #     dropped) after removing uexec's one hand-off page
 #     "r-xp /memfd:uexec (deleted) size=0x1000", which must be there.  (The
@@ -77,7 +76,7 @@ not_ok() {
 skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
 
 keys_of() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$@"; }
-prefixes=$(keys_of "$here/probe/excluded-keys")
+prefixes=""  # no key is excluded
 HANDOFF='r-xp /memfd:uexec (deleted) size=0x1000'
 
 # filter FILE IS_UEXEC: the probe's output with the exclusions applied.

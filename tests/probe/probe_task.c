@@ -6,8 +6,9 @@
  * cwd, rlimits, personality) and what it must reset (handlers, sigaltstack,
  * robust list, rseq, threads) is printed as plain values: the direct run is
  * the reference.  procfs and brk facts are printed as yes/no values rather
- * than checks, because a loader without CAP_SYS_RESOURCE cannot fix them yet
- * (tests/probe/excluded-keys) and must still exit 0.
+ * than checks, because a loader without CAP_SYS_ADMIN or
+ * CAP_CHECKPOINT_RESTORE cannot fix /proc/self/exe
+ * (tests/probe/unprivileged-keys) and must still exit 0.
  */
 #include "probe.h"
 
