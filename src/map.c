@@ -71,29 +71,35 @@ static int reserve_span(struct bprm *b, struct elf_image *im)
 	return 0;
 }
 
-static int covered(const struct elf_image *im, uint64_t a)
+/*
+ * Unmaps the parts of the span that no segment covers (the kernel never maps
+ * them).  The segments are sorted by address first: the span can be huge and
+ * nearly empty, so it is walked from segment to segment, never page by page.
+ */
+static void drop_holes(struct bprm *b, const struct elf_image *im)
 {
-	for (unsigned i = 0; i < im->nseg; i++)
-		if (im->seg[i].addr <= a && a < im->seg[i].addr + im->seg[i].len)
-			return 1;
-	return 0;
-}
+	unsigned *order = arena_alloc(&b->arena, im->nseg * sizeof(*order));
+	uint64_t at = im->lo;
 
-/* Unmaps the pages of the span that no segment covers (the kernel never maps them). */
-static void drop_holes(const struct elf_image *im)
-{
-	uint64_t a = im->lo;
+	if (!order)
+		return; /* the holes stay reserved, inaccessible: harmless */
+	for (unsigned i = 0; i < im->nseg; i++) { /* insertion sort: few, mostly sorted */
+		unsigned j = i;
 
-	while (a < im->hi) {
-		uint64_t start = a;
-
-		while (a < im->hi && !covered(im, a))
-			a += PAGE_SIZE;
-		if (a > start)
-			sys_munmap(im->bias + start, a - start);
-		while (a < im->hi && covered(im, a))
-			a += PAGE_SIZE;
+		for (; j > 0 && im->seg[order[j - 1]].addr > im->seg[i].addr; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
 	}
+	for (unsigned k = 0; k < im->nseg; k++) {
+		const struct seg_map *s = &im->seg[order[k]];
+
+		if (s->addr > at)
+			sys_munmap(im->bias + at, s->addr - at);
+		if (s->addr + s->len > at)
+			at = s->addr + s->len;
+	}
+	if (im->hi > at)
+		sys_munmap(im->bias + at, im->hi - at);
 }
 
 /* Undoes map_image(): only what this image reserved, never a neighbour's
@@ -134,7 +140,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 		if (s->zero_hi > s->zero_lo)
 			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
 	}
-	drop_holes(im);
+	drop_holes(b, im);
 	im->entry = im->eh.e_entry + im->bias;
 	im->phdr_addr += im->bias;
 	im->brk += im->bias;

@@ -4,8 +4,9 @@
 #
 #   far-segments   PT_LOADs spread over a huge, almost empty span (made by
 #                  tests/regress/mkfar.c): the kernel runs it at once; uexec's
-#                  drop_holes() walks the span a page at a time, checking
-#                  every segment for each page, O(span/4096 x segments).
+#                  drop_holes() once walked the span a page at a time,
+#                  checking every segment for each page (16 s for 1 TiB and
+#                  60 segments); it now goes from segment to segment.
 #
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
@@ -47,4 +48,4 @@ far()
 
 echo 1..2
 far far-segments-small 2 1 5
-far far-segments 200 4096 5 "map.c drop_holes() is O(span pages x segments)"
+far far-segments 200 4096 5
