@@ -23,7 +23,7 @@ unpriv_excluded=$here/probe/unprivileged-keys
 HANDOFF='maps.loader.0=r-xp /memfd:uexec (deleted) size=0x1000'
 flavours=(glibc-pie glibc-nopie glibc-static glibc-spie
 	glibc-pie-2m glibc-pie-16m glibc-spie-2m glibc-spie-16m
-	glibc-ttext glibc-execstack musl-static musl-spie nolibc)
+	glibc-ttext glibc-execstack musl-static musl-spie nolibc nolibc-robss)
 # Present in every flavour's output, so a probe that prints too little fails.
 required=(argc=3 'argv.2=y z' env.count=2 env.1=B=2 auxv.AT_PHDR.matches_file=ok
 	auxv.AT_ENTRY.at_bias=ok load.bias_aligned=ok stack.zero_word_at_top=ok
@@ -131,7 +131,7 @@ sanity() {
 required_of() {
 	printf '%s\n' "${required[@]}"
 	case $1 in
-	nolibc) echo 'reg.gprs_zero=ok' ;;
+	nolibc*) echo 'reg.gprs_zero=ok'; [ "$1" = nolibc-robss ] && echo 'maps.prog.1.bss=rwxp size=0x2000' ;;
 	*) echo 'tls.thread_initialised=ok' ;;
 	esac
 }
@@ -203,13 +203,14 @@ if [ "$(id -u)" = 0 ] && [ $have_r = 1 ] && command -v setpriv >/dev/null; then
 fi
 SETPRIV=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 
-echo "1..$((7 * ${#flavours[@]}))"
+echo "1..$((8 * ${#flavours[@]}))"
 for f in "${flavours[@]}"; do
 	p=$probes/$f
 	if [ ! -x "$p" ]; then
 		# probe.mk leaves the musl flavours out without musl-gcc.
 		for t in "direct run is sane" "uexec == direct" "hand-off page" \
-			"uexec -R == setarch -R" "unprivileged uexec == direct" \
+			"uexec -R == setarch -R" "setarch -R uexec == setarch -R" \
+			"unprivileged uexec == direct" \
 			"launched direct run is sane" "launch --uexec == launch"; do
 			if [ "${f#musl}" != "$f" ] && ! command -v musl-gcc >/dev/null; then
 				skip "$f: $t (no musl-gcc)"
@@ -228,6 +229,7 @@ for f in "${flavours[@]}"; do
 	if [ $have_r = 0 ]; then
 		skip "$f: hand-off page (UEXEC is env)"
 		skip "$f: uexec -R == setarch -R (UEXEC is env)"
+		skip "$f: setarch -R uexec == setarch -R (UEXEC is env)"
 		skip "$f: unprivileged uexec == direct (UEXEC is env)"
 		continue
 	fi
@@ -245,10 +247,14 @@ for f in "${flavours[@]}"; do
 	fi
 	run "$f.rdirect" setarch -R "$p"
 	run "$f.ruexec" "$UEXEC" -R "$p"
+	run "$f.rsuexec" setarch -R "$UEXEC" "$p"
 	if ! grep -q '^R\.sp=' "$tmp/$f.rdirect"; then
 		echo "setarch -R did not disable randomisation" >"$tmp/why"
 		not_ok "$f: uexec -R == setarch -R" "$tmp/why"
+		not_ok "$f: setarch -R uexec == setarch -R" "$tmp/why"
 		continue
 	fi
 	compare "$f: uexec -R == setarch -R" "$f.rdirect" "$f.ruexec"
+	# the personality inherited, not set by uexec: no re-exec of uexec
+	compare "$f: setarch -R uexec == setarch -R" "$f.rdirect" "$f.rsuexec"
 done

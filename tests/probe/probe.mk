@@ -50,6 +50,16 @@ $(eval $(call probe_flavour,musl-static,$(PROBE_MUSL),$(PROBE_NOPIE) -static -pt
 $(eval $(call probe_flavour,musl-spie,$(PROBE_MUSL),-fPIE -static -pthread -nostartfiles $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o $(shell $(PROBE_GCC) -print-file-name=crtbeginS.o) -Wl$(PROBE_COMMA)-pie$(PROBE_COMMA)--no-dynamic-linker$(PROBE_COMMA)-z$(PROBE_COMMA)text,$(PROBE_LIBC),$(shell $(PROBE_GCC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o))
 endif
 
+# A non-writable segment with bss (tests/probe/robss.c): the no-libc probe
+# with room after its text, then given two pages of bss there.
+$(eval $(call probe_flavour,nolibc-64k,$(PROBE_GCC),$(PROBE_NOPIE) -static -nostdlib -ffreestanding -fno-stack-protector -Wl$(PROBE_COMMA)-z$(PROBE_COMMA)noexecstack -Wl$(PROBE_COMMA)-z$(PROBE_COMMA)max-page-size=0x10000,$(PROBE_NOLIBC),-lgcc))
+$(PROBE_B)/robss: $(PROBE_DIR)/robss.c
+	@mkdir -p $(@D)
+	$(PROBE_GCC) $(PROBE_CFLAGS) -o $@ $<
+$(PROBE_B)/nolibc-robss: $(PROBE_B)/nolibc-64k $(PROBE_B)/robss
+	$(PROBE_B)/robss $< $@ && chmod 755 $@
+PROBE_BINS += $(PROBE_B)/nolibc-robss
+
 # The launcher (tests/10-probe.t): a process with state for exec to reset or
 # keep, which then execs a probe directly or through uexec.
 $(PROBE_B)/launch: $(PROBE_DIR)/launch.c $(PROBE_DIR)/probe.mk
