@@ -74,8 +74,6 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	return 0;
 }
 
-#define b_complete(im) ((im)->complete_image)
-
 /* The per-segment sanity the kernel checks after mapping (SIGSEGV there). */
 static int check_loads(struct elf_image *im)
 {
@@ -112,7 +110,7 @@ static int check_loads(struct elf_image *im)
 			return uexec_fail(err, "%sphdr %u: p_offset %#lx + p_filesz %#lx overflows",
 					  who, i, (unsigned long)p->p_offset,
 					  (unsigned long)p->p_filesz);
-		if (!im->is_interp && b_complete(im) &&
+		if (!im->is_interp && im->complete_image &&
 		    p->p_offset + p->p_filesz > im->file_size)
 			return uexec_fail(ENOEXEC,
 					  "phdr %u: p_offset %#lx + p_filesz %#lx is past the end of "

@@ -48,8 +48,7 @@ struct elf_image {
 	uint64_t lo, hi;        /* page-aligned unbiased span of all PT_LOADs */
 	uint64_t align;         /* largest power-of-two p_align, at least a page */
 	uint64_t bias;          /* load_bias: added to every p_vaddr */
-	uint64_t base_hint;     /* where to map the reservation; 0: let the kernel choose */
-	int fixed;              /* base_hint must be honoured */
+	int fixed;              /* bias + lo is where the span must go */
 	int reserved;           /* map.c holds [bias + lo, bias + hi) */
 	int displaced;          /* library mode: its fixed place was taken, mapped elsewhere */
 	uint64_t want_bias;     /* ... the bias it must have in the end */
@@ -102,7 +101,6 @@ struct bprm {
 	uint64_t stack_top;     /* end of the [stack] VMA */
 	uint64_t stack_lo;      /* where the kernel's stack VMA would start */
 	uint64_t sp;            /* %rsp at entry */
-	uint64_t image_lo;      /* the stack image covers [image_lo, stack_top) */
 	unsigned char *image;   /* its bytes, in the arena */
 
 	/* auxv: the running kernel's, in its order, with the program's values */
@@ -128,7 +126,6 @@ struct bprm {
 struct host {
 	const uint64_t *auxv;   /* key/value pairs up to AT_NULL */
 	uint64_t stack_top;
-	uint64_t stack_vma_lo;
 	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
 	uint64_t vdso_text;     /* offset of the vDSO ELF image in that block */
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */

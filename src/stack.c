@@ -141,7 +141,6 @@ int build_stack(struct bprm *b, struct host *h)
 		return uexec_fail(ENOMEM, "out of scratch memory for the stack image");
 	/* fresh arena memory is zero: padding and the top word need no clearing */
 	b->image = img;
-	b->image_lo = sp;
 	b->sp = sp;
 	b->stack_top = top;
 	b->stack_lo = vm_lo;
