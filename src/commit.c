@@ -392,8 +392,11 @@ void commit_exec(struct bprm *b, struct host *h)
 	op(&l, OP_SYSCALL | OP_ELSE, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, ho + HO_MM_MAP_NOEXE,
 	   sizeof(b->mm), 0, 0);
 	SYSCALL(&l, SYS_close, b->fd, 0, 0);
-	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);
-	SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
+	/* fs and gs base 0: the command (no libc, no TLS) never set them */
+	if (!h->fresh) {
+		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);
+		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
+	}
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
 
 	if (sys_write(fd, page, HO_PAGE) != HO_PAGE)

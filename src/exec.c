@@ -194,6 +194,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	argc = count(argv, &bytes);
 	envc = count(envp, &bytes);
 	uexec_clear_error();
+	urandom_reset();
 	if (!h->stack_top || !h->fresh) {
 		r = host_init(h);
 		if (r)

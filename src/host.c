@@ -201,9 +201,6 @@ static int find_vdso(struct host *h)
 	h->vdso_lo = lo;
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;
-	/* ARCH_MAP_VDSO_64 exists (CONFIG_CHECKPOINT_RESTORE) when it refuses a
-	 * second vDSO with EEXIST; without it the vDSO stays where it is. */
-	h->can_move_vdso = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	return 0;
 }
 
@@ -216,7 +213,10 @@ int host_vdso_park(struct host *h)
 {
 	int r;
 
-	if (!h->can_move_vdso || !h->vdso_hi)
+	/* ARCH_MAP_VDSO_64 exists (CONFIG_CHECKPOINT_RESTORE) when it refuses a
+	 * second vDSO with EEXIST; without it the vDSO stays where it is. */
+	h->can_move_vdso = h->vdso_hi && sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
+	if (!h->can_move_vdso)
 		return 0;
 	r = sys_munmap(h->vdso_lo, h->vdso_hi - h->vdso_lo);
 	if (r)

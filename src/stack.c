@@ -166,9 +166,8 @@ int build_stack(struct bprm *b, struct host *h)
 	b->mm.start_stack = sp;
 	put_str(img, sp, at, b->filename);
 	memcpy(img + (u_plat - sp), ARCH_PLATFORM, sizeof(ARCH_PLATFORM));
-	r = (int)sys_getrandom(img + (u_rand - sp), 16, 0);
-	if (r != 16)
-		return uexec_fail(r < 0 ? -r : EIO, "cannot get 16 random bytes for AT_RANDOM");
+	if (urandom_bytes(img + (u_rand - sp), 16))
+		return uexec_fail(EIO, "cannot get 16 random bytes for AT_RANDOM");
 	memcpy(&w[3 + b->argc + b->envc], b->auxv, b->nauxv * 2 * sizeof(uint64_t));
 	b->mm.auxv = (__u64 *)(sp + (3 + (uint64_t)b->argc + b->envc) * 8);
 	b->mm.auxv_size = b->nauxv * 2 * sizeof(uint64_t);

@@ -177,11 +177,40 @@ void arena_release(struct arena *a)
 	a->size = 0;
 }
 
+/*
+ * Randomness for one exec (PIE base, brk, stack gap, AT_RANDOM) comes from
+ * one getrandom() call: a pool refilled when it runs out and emptied at the
+ * start of each exec, so that every exec's bytes are fresh.
+ */
+static struct {
+	unsigned char b[64];
+	unsigned used;
+} pool = { .used = 64 };
+
+void urandom_reset(void)
+{
+	pool.used = sizeof(pool.b);
+}
+
+int urandom_bytes(void *dst, size_t n)
+{
+	if (n > sizeof(pool.b))
+		return -1;
+	if (pool.used + n > sizeof(pool.b)) {
+		if (sys_getrandom(pool.b, sizeof(pool.b), 0) != (long)sizeof(pool.b))
+			return -1;
+		pool.used = 0;
+	}
+	memcpy(dst, pool.b + pool.used, n);
+	pool.used += (unsigned)n;
+	return 0;
+}
+
 uint64_t urandom_u64(void)
 {
 	uint64_t v = 0;
 
-	sys_getrandom(&v, sizeof(v), 0);
+	urandom_bytes(&v, sizeof(v));
 	return v;
 }
 

@@ -36,6 +36,8 @@ HIDDEN void arena_release(struct arena *a);
 extern HIDDEN uint64_t uexec_scratch_hint;
 HIDDEN uint64_t scratch_hint(uint64_t size);
 
+HIDDEN void urandom_reset(void);
+HIDDEN int urandom_bytes(void *dst, size_t n);
 HIDDEN uint64_t urandom_u64(void);
 /* A number from a /proc/sys file, or dflt when it cannot be read. */
 HIDDEN unsigned read_sysctl(const char *path, unsigned dflt);
