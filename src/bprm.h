@@ -50,6 +50,7 @@ struct elf_image {
 	uint64_t bias;          /* load_bias: added to every p_vaddr */
 	int fixed;              /* bias + lo is where the span must go */
 	int reserved;           /* map.c holds [bias + lo, bias + hi) */
+	unsigned nmapped;       /* or these first segments, mapped one by one */
 	int displaced;          /* library mode: its fixed place was taken, mapped elsewhere */
 	uint64_t want_bias;     /* ... the bias it must have in the end */
 	int moved;              /* the hand-off moves it (plan_late_placement) */

@@ -108,14 +108,37 @@ void unmap_image(struct elf_image *im)
 {
 	if (im->reserved)
 		sys_munmap(im->bias + im->lo, im->hi - im->lo);
+	for (unsigned i = 0; i < im->nmapped; i++) /* mapped one by one, no reservation */
+		sys_munmap(im->bias + im->seg[i].addr, im->seg[i].len);
 	im->reserved = 0;
+	im->nmapped = 0;
+}
+
+/* Whether the segments of the plan overlap one another (sorted check). */
+static int segments_overlap(const struct elf_image *im)
+{
+	for (unsigned i = 0; i < im->nseg; i++)
+		for (unsigned j = i + 1; j < im->nseg; j++)
+			if (im->seg[i].addr < im->seg[j].addr + im->seg[j].len &&
+			    im->seg[j].addr < im->seg[i].addr + im->seg[i].len)
+				return 1;
+	return 0;
 }
 
 int map_image(struct bprm *b, struct elf_image *im)
 {
 	int r;
 
-	if (im->hi > im->lo) {
+	/*
+	 * An ET_EXEC in a fresh process whose segments do not overlap needs no
+	 * reservation: each segment is mapped where it must be, never over
+	 * anything (one mmap less on the command's hot path).  Otherwise the
+	 * whole span is reserved first and the segments go over it.
+	 */
+	int each = im->eh.e_type == ET_EXEC && !b->may_displace && !segments_overlap(im);
+	int fixed = each ? MAP_FIXED_NOREPLACE : MAP_FIXED;
+
+	if (im->hi > im->lo && !each) {
 		r = reserve_span(b, im);
 		if (r)
 			return r;
@@ -127,10 +150,24 @@ int map_image(struct bprm *b, struct elf_image *im)
 
 		if (s->anon)
 			p = sys_mmap(im->bias + s->addr, s->len, s->prot,
-				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+				     MAP_PRIVATE | MAP_ANONYMOUS | fixed, -1, 0);
 		else
-			p = sys_mmap(im->bias + s->addr, s->len, s->prot, MAP_PRIVATE | MAP_FIXED,
+			p = sys_mmap(im->bias + s->addr, s->len, s->prot, MAP_PRIVATE | fixed,
 				     im->fd, s->off);
+		if (each && !sys_is_err(p) && (uint64_t)p != im->bias + s->addr) {
+			sys_munmap((uint64_t)p, s->len); /* NOREPLACE taken as a hint */
+			p = -EEXIST;
+		}
+		if (each && !sys_is_err(p))
+			im->nmapped = i + 1;
+		if (p == -EEXIST && each) {
+			unmap_image(im);
+			return uexec_fail(EEXIST,
+					  "the program needs [%#lx, %#lx), which is already mapped in "
+					  "this process",
+					  (unsigned long)(im->bias + s->addr),
+					  (unsigned long)(im->bias + s->addr + s->len));
+		}
 		if (sys_is_err(p)) {
 			unmap_image(im);
 			return uexec_fail((int)-p, "cannot map %s at %#lx (%lu bytes, offset %#lx)",
@@ -140,7 +177,8 @@ int map_image(struct bprm *b, struct elf_image *im)
 		if (s->zero_hi > s->zero_lo)
 			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
 	}
-	drop_holes(b, im);
+	if (!each)
+		drop_holes(b, im);
 	im->entry = im->eh.e_entry + im->bias;
 	im->phdr_addr += im->bias;
 	im->brk += im->bias;
