@@ -23,7 +23,7 @@
 #define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
 #define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
 #define MAX_AUXV        48
-#define HANDOFF_MOVES   14      /* segment moves the hand-off page has room for */
+#define HANDOFF_MOVES   13      /* segment moves the hand-off page has room for */
 
 /* One VMA-to-be: what map.c creates, in order. */
 struct seg_map {
@@ -103,6 +103,7 @@ struct bprm {
 	uint64_t stack_lo;      /* where the kernel's stack VMA would start */
 	uint64_t sp;            /* %rsp at entry */
 	unsigned char *image;   /* its bytes, in the arena */
+	uint64_t gap_lo, gap_hi; /* the zero gap inside it, never written */
 
 	/* auxv: the running kernel's, in its order, with the program's values */
 	uint64_t auxv[MAX_AUXV * 2];

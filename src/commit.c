@@ -27,9 +27,9 @@ struct range {
 };
 
 #define MAX_KEEP 12 /* ranges the teardown keeps; each gap is one munmap op */
-/* copy, touch, madvise, zero, mprotect, 2 prctl, close, 2 arch_prctl, vDSO
- * munmap and map, end */
-#define OPS_FIXED 13
+/* 2 copies, 2 zeros, touch, madvise, mprotect, 2 prctl, close, 2 arch_prctl,
+ * vDSO munmap and map, end */
+#define OPS_FIXED 15
 _Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
 	       "the hand-off page holds every op");
 
@@ -339,7 +339,8 @@ void commit_exec(struct bprm *b, struct host *h)
 		reset_process(b);
 	ho = b->handoff;
 	fd = b->handoff_fd;
-	page = arena_alloc(&b->arena, HO_PAGE);
+	/* page-aligned: only the part in use (well under a page) is touched */
+	page = arena_alloc_aligned(&b->arena, HO_PAGE, HO_PAGE);
 	if (!page)
 		goto fatal;
 	memcpy(page, uexec_handoff_start, (size_t)(uexec_handoff_end - uexec_handoff_start));
@@ -352,7 +353,10 @@ void commit_exec(struct bprm *b, struct host *h)
 	l.op = (uint64_t *)(page + HO_OPS);
 	l.n = 0;
 
-	op(&l, OP_COPY, 0, b->sp, (uint64_t)b->image, b->stack_top - b->sp, 0, 0, 0);
+	op(&l, OP_COPY, 0, b->sp, (uint64_t)b->image, b->gap_lo - b->sp, 0, 0, 0);
+	op(&l, OP_ZERO, 0, b->gap_lo, b->gap_hi - b->gap_lo, 0, 0, 0, 0);
+	op(&l, OP_COPY, 0, b->gap_hi, (uint64_t)b->image + (b->gap_hi - b->sp),
+	   b->stack_top - b->gap_hi, 0, 0, 0);
 	/* The images' segments (not their spans: what a hole holds goes), an
 	 * image that moves later where it is now, not where it goes. */
 	keep_image(keep, &nkeep, &b->exe);

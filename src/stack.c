@@ -136,6 +136,11 @@ int build_stack(struct bprm *b, struct host *h)
 		return uexec_fail(E2BIG, "the initial stack (%lu bytes) does not fit RLIMIT_STACK",
 				  (unsigned long)(top - sp));
 
+	/* Between the platform string and the strings lies the random gap: zero,
+	 * never written here, and cleared in place by the hand-off instead of
+	 * copied, so that its pages are never touched. */
+	b->gap_lo = u_plat + sizeof(ARCH_PLATFORM);
+	b->gap_hi = strings_lo;
 	img = arena_alloc(&b->arena, top - sp);
 	if (!img)
 		return uexec_fail(ENOMEM, "out of scratch memory for the stack image");

@@ -162,7 +162,12 @@ int arena_init(struct arena *a, size_t size)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
-	uint64_t at = (a->used + 63) & ~63UL;
+	return arena_alloc_aligned(a, size, 64);
+}
+
+void *arena_alloc_aligned(struct arena *a, size_t size, uint64_t align)
+{
+	uint64_t at = (a->used + align - 1) & ~(align - 1);
 
 	if (at > a->size || a->size - at < size)
 		return NULL;

@@ -29,6 +29,7 @@ struct arena {
 };
 HIDDEN int arena_init(struct arena *a, size_t size);
 HIDDEN void *arena_alloc(struct arena *a, size_t size);
+HIDDEN void *arena_alloc_aligned(struct arena *a, size_t size, uint64_t align);
 HIDDEN void arena_release(struct arena *a);
 
 /* Where uexec puts its own scratch mappings (0: anywhere).  The command keeps
