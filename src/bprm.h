@@ -130,6 +130,7 @@ struct host {
 	uint64_t stack_top;
 	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
 	uint64_t vdso_text;     /* offset of the vDSO ELF image in that block */
+	uint64_t vdso_base;     /* command mode: where the vDSO block ended, mmap_base */
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
@@ -155,7 +156,7 @@ HIDDEN void unmap_image(struct elf_image *im);
 HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
-HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso);
+HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t top_hi);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid);
 HIDDEN int handoff_map(struct bprm *b, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);

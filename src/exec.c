@@ -253,7 +253,14 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 			       b->has_interp ? "interpreter: " : "", (unsigned long)b->entry);
 		goto out_undo;
 	}
-	r = host_vdso_place(h, &b->vdso);
+	{
+		/* the image at the top of the mmap area, if any, for the vDSO below */
+		const struct elf_image *top = b->has_interp ? &b->interp
+					      : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
+
+		r = host_vdso_place(h, &b->vdso, top ? top->bias + top->lo : 0,
+				    top ? top->bias + top->hi : 0);
+	}
 	if (r)
 		goto out_undo;
 	{

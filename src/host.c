@@ -201,6 +201,7 @@ static int find_vdso(struct host *h)
 	h->vdso_lo = lo;
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;
+	h->vdso_base = h->vdso_hi; /* the first thing mapped top-down: mmap_base */
 	return 0;
 }
 
@@ -225,25 +226,38 @@ int host_vdso_park(struct host *h)
 	return 0;
 }
 
-/* map_vdso() places it with get_unmapped_area(): the same slot mmap() picks. */
-int host_vdso_place(struct host *h, uint64_t *vdso)
+/*
+ * map_vdso() places it with get_unmapped_area(): top-down, the highest free
+ * stretch below mmap_base.  In the command's process the only thing in the
+ * mmap area is the image just placed at its top, [top_lo, top_hi), and
+ * mmap_base is where the vDSO used to end: so the slot is known without
+ * asking the allocator, and checked to be free (mincore: ENOMEM).
+ */
+int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t top_hi)
 {
-	uint64_t len = h->vdso_hi - h->vdso_lo;
-	long p, r;
+	uint64_t len = h->vdso_hi - h->vdso_lo, at;
+	unsigned char v[16];
+	long r;
 
 	*vdso = h->vdso_lo + h->vdso_text;
 	if (!h->vdso_parked)
 		return 0;
-	p = sys_mmap(0, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (sys_is_err(p))
-		return uexec_fail((int)-p, "no room for the vDSO");
-	sys_munmap((uint64_t)p, len);
-	r = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, p);
+	at = h->vdso_base - top_hi >= len ? h->vdso_base - len : top_lo - len;
+	if (!top_hi || len > sizeof(v) * PAGE_SIZE ||
+	    sys_call3(SYS_mincore, at, len, v) != -ENOMEM) {
+		long p = sys_mmap(0, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (sys_is_err(p))
+			return uexec_fail((int)-p, "no room for the vDSO");
+		sys_munmap((uint64_t)p, len);
+		at = (uint64_t)p;
+	}
+	r = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, at);
 	if (r < 0)
-		return uexec_fail((int)-r, "cannot map the vDSO again at %#lx", (unsigned long)p);
+		return uexec_fail((int)-r, "cannot map the vDSO again at %#lx", (unsigned long)at);
 	h->vdso_parked = 0;
-	h->vdso_lo = (uint64_t)p;
-	h->vdso_hi = (uint64_t)p + len;
+	h->vdso_lo = at;
+	h->vdso_hi = at + len;
 	*vdso = h->vdso_lo + h->vdso_text;
 	return 0;
 }
