@@ -161,6 +161,19 @@ kernel_outcome()
 	fi
 }
 
+# uexec_errno LINE: the errno name whose strerror text a uexec error line
+# carries ("uexec: PATH: <text> (<reason>)"), or "-" when it ran.
+ERRNO_NAMES=$(perl -MErrno -e 'for my $e (keys %!) { local $! = Errno->can($e)->(); print "$e\t$!\n" }')
+uexec_errno() {
+	local text
+	[[ $1 == uexec:* ]] || { echo -; return; }
+	text=${1#uexec: }
+	text=${text#*: }
+	text=${text%% (*}
+	awk -F'\t' -v t="$text" '$2 == t { print $1; found = 1; exit } END { if (!found) print "?" }' \
+		<<<"$ERRNO_NAMES"
+}
+
 # ---- checking uexec ------------------------------------------------------
 
 WHY=
@@ -279,12 +292,12 @@ for i in "${!NAMES[@]}"; do
 		sed 's/^/#   uexec stderr: /' "$TMP/u.err" | head -5
 	fi
 	msg=$(head -1 "$TMP/u.err")
-	TABLE+=("$name|$K_DESC|$U_STATUS|${msg:0:160}")
+	TABLE+=("$name|$K_DESC|$U_STATUS|$(uexec_errno "$msg")|${msg:0:160}")
 done
 
 echo "#"
-printf '# %-32s | %-16s | %-5s | %s\n' variant kernel uexec "uexec message"
+printf '# %-32s | %-16s | %-6s | %-12s | %s\n' variant kernel status "uexec errno" "uexec message"
 for row in "${TABLE[@]}"; do
-	IFS='|' read -r name kern st msg <<<"$row"
-	printf '# %-32s | %-16s | %-5s | %s\n' "$name" "$kern" "$st" "$msg"
+	IFS='|' read -r name kern st uerr msg <<<"$row"
+	printf '# %-32s | %-16s | %-6s | %-12s | %s\n' "$name" "$kern" "$st" "$uerr" "$msg"
 done
