@@ -1,16 +1,21 @@
 /*
  * Stage 6 — commit: the point of no return (begin_new_exec, start_thread).
  *
- * Everything that can fail has been done.  This stage writes the hand-off
- * page — a copy of handoff.S followed by a list of operations — maps it from
- * a memfd named "uexec" (so it shows as /memfd:uexec in /proc/self/maps),
+ * Everything that can fail has been done, the hand-off page included: it is
+ * mapped before the point of no return by handoff_map(), from a memfd named
+ * "uexec" (so it shows as /memfd:uexec in /proc/self/maps).  Library mode
+ * first resets what exec resets (reset_process()).  Then commit_exec()
+ * writes the page — a copy of handoff.S followed by a list of operations —
  * and jumps into it.  The hand-off then, with no stack and no libc:
  *   1. copies the stack image to the top of the process's [stack],
  *   2. unmaps everything that is not the program, its interpreter, the vDSO,
  *      the new stack or the hand-off page itself (uexec's image, scratch
  *      memory, and in library mode the caller's whole address space),
- *   3. gives the stack VMA the kernel's size and clears what is below %rsp,
- *   4. resets fs/gs base and the FPU state, clears the registers, and jumps.
+ *   3. in library mode moves what the caller's mappings kept from its place
+ *      (plan_late_placement()),
+ *   4. gives the stack VMA the kernel's size and clears what is below %rsp,
+ *   5. sets /proc/self/{exe,cmdline,environ,auxv} and brk (PR_SET_MM_MAP),
+ *   6. resets fs/gs base and the FPU state, clears the registers, and jumps.
  */
 #include <errno.h>
 #include <asm/prctl.h>
