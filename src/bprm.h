@@ -86,7 +86,8 @@ struct bprm {
 	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
 	int again;              /* a "#!" handler named the next file to run */
 	int dry_run;            /* check and plan only: open no interpreter, map nothing */
-	int may_displace;       /* library mode: a taken fixed place is not an error yet */
+	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
+	int map_each;           /* command mode: ET_EXEC segments mapped one by one */
 	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */
@@ -157,7 +158,7 @@ HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t top_hi);
-HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid);
+HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);

@@ -289,7 +289,7 @@ static void reset_process(const struct bprm *b)
 int handoff_map(struct bprm *b, const uint64_t *avoid)
 {
 	/* library mode: low memory, away from the top of the mmap area */
-	uint64_t hint = uexec_scratch_hint ? scratch_hint(HO_PAGE) : 0x10000;
+	uint64_t hint = 0x10000;
 	int fd = sys_memfd_create("uexec", MFD_CLOEXEC);
 	long p = -ENOMEM;
 
@@ -298,7 +298,10 @@ int handoff_map(struct bprm *b, const uint64_t *avoid)
 	for (int tries = 0; tries < 8; tries++) {
 		int clash = 0;
 
-		p = sys_mmap(hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (uexec_scratch_hint)
+			p = scratch_mmap(HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd);
+		else
+			p = sys_mmap(hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 		if (sys_is_err(p))
 			break;
 		for (const uint64_t *a = avoid; a[1]; a += 2)

@@ -227,7 +227,8 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	if (r)
 		goto out;
 	b->complete_image = h->complete_image;
-	b->may_displace = !h->fresh;
+	b->may_displace = 1;
+	b->map_each = h->fresh;
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
@@ -266,8 +267,8 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	{
 		uint64_t avoid[8] = { 0 };
 
-		if (!h->fresh) {
-			r = plan_late_placement(b, h, avoid);
+		if (!h->fresh || b->exe.displaced || b->interp.displaced) {
+			r = plan_late_placement(b, h, avoid, !h->fresh);
 			if (r)
 				goto out_undo;
 			if (b->vdso_move)

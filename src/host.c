@@ -191,13 +191,16 @@ static int find_vdso(struct host *h)
 	if (!ehdr)
 		return 0; /* booted with vdso=0: nothing to keep or move */
 	/* Six data pages on current kernels: two probes confirm that guess;
-	 * otherwise walk down a page at a time. */
-	if (mapped(ehdr - VVAR_GUESS * PAGE_SIZE, VVAR_GUESS) &&
-	    !mapped(ehdr - (VVAR_GUESS + 1) * PAGE_SIZE, 1))
-		lo = ehdr - VVAR_GUESS * PAGE_SIZE;
-	else
-		for (lo = ehdr; mapped(lo - PAGE_SIZE, 1); lo -= PAGE_SIZE)
-			;
+	 * otherwise /proc/self/maps says. */
+	if (!mapped(ehdr - VVAR_GUESS * PAGE_SIZE, VVAR_GUESS) ||
+	    mapped(ehdr - (VVAR_GUESS + 1) * PAGE_SIZE, 1))
+	{	/* another kernel, or something right below: ask /proc */
+		int r = scan_maps(h);
+
+		h->vdso_base = h->vdso_hi;
+		return r;
+	}
+	lo = ehdr - VVAR_GUESS * PAGE_SIZE;
 	h->vdso_lo = lo;
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;

@@ -44,9 +44,10 @@ static int reserve_span(struct bprm *b, struct elf_image *im)
 
 		if (r != -EEXIST || !b->may_displace)
 			return r;
-		/* Library mode: the caller holds the place; map the image
-		 * elsewhere, the hand-off moves it there once the caller is gone. */
-		p = sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
+		/* The place is held by what the hand-off unmaps (the library's
+		 * caller, or uexec's own image: "uexec uexec ..."): map the image
+		 * elsewhere, the hand-off moves it there (plan_late_placement()). */
+		p = scratch_mmap(len, PROT_NONE, RESERVE_FLAGS, -1);
 		if (sys_is_err(p))
 			return uexec_fail((int)-p, "cannot reserve %lu bytes for %s",
 					  (unsigned long)len, im->path);
@@ -135,7 +136,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 	 * anything (one mmap less on the command's hot path).  Otherwise the
 	 * whole span is reserved first and the segments go over it.
 	 */
-	int each = im->eh.e_type == ET_EXEC && !b->may_displace && !segments_overlap(im);
+	int each = im->eh.e_type == ET_EXEC && b->map_each && !segments_overlap(im);
 	int fixed = each ? MAP_FIXED_NOREPLACE : MAP_FIXED;
 
 	if (im->hi > im->lo && !each) {
@@ -161,12 +162,10 @@ int map_image(struct bprm *b, struct elf_image *im)
 		if (each && !sys_is_err(p))
 			im->nmapped = i + 1;
 		if (p == -EEXIST && each) {
+			/* taken: once more the careful way (reserve, or displace) */
 			unmap_image(im);
-			return uexec_fail(EEXIST,
-					  "the program needs [%#lx, %#lx), which is already mapped in "
-					  "this process",
-					  (unsigned long)(im->bias + s->addr),
-					  (unsigned long)(im->bias + s->addr + s->len));
+			b->map_each = 0;
+			return map_image(b, im);
 		}
 		if (sys_is_err(p)) {
 			unmap_image(im);

@@ -186,6 +186,8 @@ void plan_mm(struct bprm *b)
 	b->mm.start_brk = b->mm.brk = brk;
 }
 
+#define MMAP_GAP_MIN (128UL << 20) /* mmap_base is at least this far below the stack */
+
 static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
@@ -240,7 +242,7 @@ static int plan_move(struct bprm *b, struct elf_image *im, uint64_t to)
  * and entry point carry them; avoid[] lists what the hand-off page must
  * stay out of (lo, hi pairs, 0-terminated).
  */
-int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid)
+int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library)
 {
 	struct elf_image *top_im = b->has_interp ? &b->interp
 				   : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
@@ -256,13 +258,24 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid)
 		struct elf_image *im = i ? &b->interp : &b->exe;
 
 		if (im->displaced) {
-			r = plan_move(b, im, im->want_bias + im->lo);
+			uint64_t to = im->want_bias + im->lo, len = im->hi - im->lo;
+
+			/* what the hand-off keeps cannot make room: the stack (the
+			 * kernel keeps the mmap area 128 MiB below it) and the vDSO */
+			if (to + len > h->stack_top - MMAP_GAP_MIN ||
+			    (h->vdso_hi && overlap(h->vdso_lo, h->vdso_hi - h->vdso_lo, to, len)))
+				return uexec_fail(EEXIST, "%s needs [%#lx, %#lx), where the stack or "
+						  "the vDSO is", im->path, (unsigned long)to,
+						  (unsigned long)(to + len));
+			r = plan_move(b, im, to);
 			if (r)
 				return r;
 			avoid[na++] = im->bias + im->lo;
 			avoid[na++] = im->bias + im->hi;
 		}
 	}
+	if (!library)
+		top = 0; /* the command placed the top image and the vDSO itself */
 	if (top && top_im && top_im->reserved && !top_im->displaced) {
 		uint64_t span = top_im->hi - top_im->lo, to = top - span;
 

@@ -1,4 +1,5 @@
 /* Freestanding helpers shared by every stage. */
+#include <errno.h>
 #include "util.h"
 #include "sys.h"
 #include "uexec.h"
@@ -145,13 +146,32 @@ uint64_t scratch_hint(uint64_t size)
 	return at;
 }
 
+/*
+ * mmap() in uexec's scratch area (command mode), never anywhere else: the
+ * next free address there, skipping what is taken (a hand-off page left by
+ * an outer uexec that started this one, say).  Library mode: anywhere.
+ */
+long scratch_mmap(uint64_t len, int prot, int flags, int fd)
+{
+	if (!uexec_scratch_hint)
+		return sys_mmap(0, len, prot, flags, fd, 0);
+	for (int tries = 0; tries < 64; tries++) {
+		uint64_t at = scratch_hint(len);
+		long p = sys_mmap(at, len, prot, flags | MAP_FIXED_NOREPLACE, fd, 0);
+
+		if (p != -EEXIST)
+			return p;
+		uexec_scratch_hint += 1UL << 20; /* past what is there */
+	}
+	return -ENOMEM;
+}
+
 int arena_init(struct arena *a, size_t size)
 {
 	long p;
 
 	size = PAGE_ALIGN(size);
-	p = sys_mmap(scratch_hint(size), size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		     -1, 0);
+	p = scratch_mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot map %lu bytes of scratch memory", (unsigned long)size);
 	a->base = (uint64_t)p;

@@ -36,6 +36,7 @@ HIDDEN void arena_release(struct arena *a);
  * them next to its image so that the mmap area stays as the kernel leaves it. */
 extern HIDDEN uint64_t uexec_scratch_hint;
 HIDDEN uint64_t scratch_hint(uint64_t size);
+HIDDEN long scratch_mmap(uint64_t len, int prot, int flags, int fd);
 
 HIDDEN void urandom_reset(void);
 HIDDEN int urandom_bytes(void *dst, size_t n);

@@ -26,7 +26,7 @@ expect() {
 	fi
 }
 
-echo 1..30
+echo 1..32
 
 # a program that shows argv[0..] and one variable
 printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
@@ -93,3 +93,9 @@ expect "- with a truncated image: 126, not a complete ELF image" 126 "" \
 	bash -c 'exec "$@" <"$0"' "$tmp/short" "$UEXEC" -
 expect "- with empty input: 126" 126 "" "uexec: -: Exec format error (standard input is empty)" \
 	bash -c 'exec "$@" </dev/null' _ "$UEXEC" -
+
+# uexec running uexec (linked at the same address): the inner one is mapped
+# elsewhere and moved into place at the hand-off, as many levels deep as asked
+expect "uexec uexec PROGRAM" 7 "[$tmp/argv0][x]" "" "$UEXEC" "$UEXEC" "$tmp/argv0" x
+expect "uexec uexec uexec uexec PROGRAM" 7 "[$tmp/argv0][x]" "" \
+	"$UEXEC" "$UEXEC" "$UEXEC" "$UEXEC" "$tmp/argv0" x

@@ -31,8 +31,8 @@ $(BAD)/hello-static-pie: tests/bad/hello.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BAD_CFLAGS) -fPIE -static-pie -o $@ $<
 
-# A program linked where uexec itself lives: the kernel runs it, uexec must
-# refuse it with EEXIST instead of mapping over its own image.
+# A program linked where uexec itself lives: the kernel runs it, and so must
+# uexec - mapped elsewhere first, moved into place once uexec is unmapped.
 $(BAD)/collide-uexec: tests/bad/collide.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BAD_CFLAGS) -nostdlib -static -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) -o $@ $<

@@ -1,5 +1,6 @@
 /* A program with no libc linked at uexec's own address (tests/bad/bad.mk):
- * the kernel runs it (exit 42); uexec must refuse it, not map over itself. */
+ * the kernel runs it (exit 42), and uexec must too, without ever mapping it
+ * over its own image. */
 __asm__(".text\n"
 	".globl _start\n"
 	"_start:\n"
