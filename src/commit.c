@@ -351,7 +351,8 @@ void commit_exec(struct bprm *b, struct host *h)
 	page = arena_alloc_aligned(&b->arena, HO_PAGE, HO_PAGE);
 	if (!page)
 		goto fatal;
-	memcpy(page, uexec_handoff_start, (size_t)(uexec_handoff_end - uexec_handoff_start));
+	memcpy(page, uexec_handoff_start,
+	       (size_t)((uintptr_t)uexec_handoff_end - (uintptr_t)uexec_handoff_start));
 	q = (uint64_t *)page;
 	q[HO_FLAGS / 8] = has_xsave();
 	q[HO_SP / 8] = b->sp;
