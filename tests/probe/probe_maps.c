@@ -254,6 +254,12 @@ static void files_report(const struct probe *p)
 	}
 }
 
+static int is_vdso_class(const char *cls)
+{
+	return p_strcmp(cls, "[vdso]") == 0 || p_strcmp(cls, "[vvar]") == 0 ||
+	       p_strcmp(cls, "[vvar_vclock]") == 0;
+}
+
 /* The whole sequence, in address order: class, perms, size. */
 static void sequence_report(const struct probe *p)
 {
@@ -267,6 +273,17 @@ static void sequence_report(const struct probe *p)
 		if (p_strcmp(m->cls, "loader") == 0) {
 			emit("maps.loader.%d=%s %s size=0x%lx", nloader++,
 			     m->perms, m->name, size);
+			continue;
+		}
+		if (is_vdso_class(m->cls)) {
+			/* Not in the sequence: where the kernel puts the vDSO
+			 * relative to an image with 2 MiB p_align depends on the
+			 * random slack (above it, or in a hole between its
+			 * segments ~2% of the time), so two runs of the kernel
+			 * itself differ.  Exact under ADDR_NO_RANDOMIZE. */
+			emit("maps.special.%s=%s size=0x%lx", m->cls, m->perms, size);
+			p_snprintf(key, sizeof(key), "maps.%s", m->cls);
+			emit_addr(key, m->start);
 			continue;
 		}
 		if (p_strcmp(m->cls, "[stack]") == 0)
