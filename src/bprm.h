@@ -51,6 +51,7 @@ struct elf_image {
 	int fixed;              /* bias + lo is where the span must go */
 	int reserved;           /* map.c holds [bias + lo, bias + hi) */
 	unsigned nmapped;       /* or these first segments, mapped one by one */
+	uint64_t area_top;      /* placed top-down: where that stretch ended (mmap_base) */
 	int displaced;          /* library mode: its fixed place was taken, mapped elsewhere */
 	uint64_t want_bias;     /* ... the bias it must have in the end */
 	int moved;              /* the hand-off moves it (plan_late_placement) */
@@ -131,7 +132,6 @@ struct host {
 	uint64_t stack_top;
 	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
 	uint64_t vdso_text;     /* offset of the vDSO ELF image in that block */
-	uint64_t vdso_base;     /* command mode: where the vDSO block ended, mmap_base */
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
@@ -157,7 +157,8 @@ HIDDEN void unmap_image(struct elf_image *im);
 HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
-HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t top_hi);
+HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
+HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);

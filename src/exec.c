@@ -259,8 +259,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		const struct elf_image *top = b->has_interp ? &b->interp
 					      : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
 
-		r = host_vdso_place(h, &b->vdso, top ? top->bias + top->lo : 0,
-				    top ? top->bias + top->hi : 0);
+		r = host_vdso_place(h, &b->vdso, top);
 	}
 	if (r)
 		goto out_undo;

@@ -195,16 +195,12 @@ static int find_vdso(struct host *h)
 	if (!mapped(ehdr - VVAR_GUESS * PAGE_SIZE, VVAR_GUESS) ||
 	    mapped(ehdr - (VVAR_GUESS + 1) * PAGE_SIZE, 1))
 	{	/* another kernel, or something right below: ask /proc */
-		int r = scan_maps(h);
-
-		h->vdso_base = h->vdso_hi;
-		return r;
+		return scan_maps(h);
 	}
 	lo = ehdr - VVAR_GUESS * PAGE_SIZE;
 	h->vdso_lo = lo;
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;
-	h->vdso_base = h->vdso_hi; /* the first thing mapped top-down: mmap_base */
 	return 0;
 }
 
@@ -232,11 +228,12 @@ int host_vdso_park(struct host *h)
 /*
  * map_vdso() places it with get_unmapped_area(): top-down, the highest free
  * stretch below mmap_base.  In the command's process the only thing in the
- * mmap area is the image just placed at its top, [top_lo, top_hi), and
- * mmap_base is where the vDSO used to end: so the slot is known without
- * asking the allocator, and checked to be free (mincore: ENOMEM).
+ * mmap area is the image just placed at its top, and mmap_base is where
+ * the kernel's first fit for that image ended: so the slot is known without
+ * asking the allocator (top_down_slot()), and checked to be free (mincore:
+ * ENOMEM).
  */
-int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t top_hi)
+int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top)
 {
 	uint64_t len = h->vdso_hi - h->vdso_lo, at;
 	unsigned char v[16];
@@ -245,8 +242,8 @@ int host_vdso_place(struct host *h, uint64_t *vdso, uint64_t top_lo, uint64_t to
 	*vdso = h->vdso_lo + h->vdso_text;
 	if (!h->vdso_parked)
 		return 0;
-	at = h->vdso_base - top_hi >= len ? h->vdso_base - len : top_lo - len;
-	if (!top_hi || len > sizeof(v) * PAGE_SIZE ||
+	at = top && top->area_top ? top_down_slot(top, top->area_top, len) : 0;
+	if (!at || len > sizeof(v) * PAGE_SIZE ||
 	    sys_call3(SYS_mincore, at, len, v) != -ENOMEM) {
 		long p = sys_mmap(0, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 

@@ -61,6 +61,7 @@ static int reserve_span(struct bprm *b, struct elf_image *im)
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot reserve %lu bytes for %s", (unsigned long)len,
 				  im->path);
+	im->area_top = (uint64_t)p + len; /* first fit, top-down: mmap_base if the area was empty */
 	if (im->align > PAGE_SIZE && ((uint64_t)p & (im->align - 1))) {
 		/* The kernel probes, unmaps, aligns the address down and maps there. */
 		sys_munmap((uint64_t)p, len);

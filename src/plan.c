@@ -188,6 +188,37 @@ void plan_mm(struct bprm *b)
 
 #define MMAP_GAP_MIN (128UL << 20) /* mmap_base is at least this far below the stack */
 
+/*
+ * Where get_unmapped_area() puts len bytes (the vDSO) when the only thing in
+ * the mmap area is image im at its top: the highest free stretch below
+ * mmap_base that is long enough - above the image, in a hole between its
+ * segments (p_align can leave them), or else right below it.
+ */
+uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len)
+{
+	uint64_t best = 0, lo = im->bias + im->lo, hi = im->bias + im->hi;
+
+	if (mmap_base >= hi && mmap_base - hi >= len)
+		return mmap_base - len;
+	/* holes: for each segment end, the free stretch up to the next start */
+	for (unsigned i = 0; i < im->nseg; i++) {
+		uint64_t end = im->bias + im->seg[i].addr + im->seg[i].len, next = hi;
+		int covered = 0;
+
+		for (unsigned j = 0; j < im->nseg; j++) {
+			uint64_t a = im->bias + im->seg[j].addr, b = a + im->seg[j].len;
+
+			if (a <= end && end < b)
+				covered = 1;
+			if (a >= end && a < next)
+				next = a;
+		}
+		if (!covered && next - end >= len && next - len > best)
+			best = next - len;
+	}
+	return best ? best : lo - len;
+}
+
 static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
@@ -246,7 +277,7 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 {
 	struct elf_image *top_im = b->has_interp ? &b->interp
 				   : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
-	uint64_t top = h->mmap_top, vlen = h->vdso_hi - h->vdso_lo, lo = top, hi = top;
+	uint64_t top = h->mmap_top, vlen = h->vdso_hi - h->vdso_lo, lo = top;
 	unsigned na = 0;
 	int r;
 
@@ -288,11 +319,11 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 				uexec_clear_error();
 		}
 		lo = top_im->bias + top_im->lo;
-		hi = lo + span;
 	}
 	if (top && vlen && h->can_move_vdso) {
-		/* get_unmapped_area(): above the image if the alignment left room */
-		b->vdso_new = top - hi >= vlen ? top - vlen : lo - vlen;
+		/* get_unmapped_area(): the highest stretch that fits */
+		b->vdso_new = top_im ? top_down_slot(top_im, top, vlen)
+			      : top - vlen;
 		b->vdso_move = b->vdso_new != h->vdso_lo;
 		if (b->vdso_new < lo)
 			lo = b->vdso_new;
