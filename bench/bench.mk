@@ -34,3 +34,9 @@ endif
 
 .PHONY: bench-fixtures
 bench-fixtures: $(BENCH_DEPS)
+
+# Loops over single steps (bench/micro.c): not run by `make bench`.
+BENCH_DEPS += $(BENCH_OUT)/micro
+$(BENCH_OUT)/micro: bench/micro.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
