@@ -1,9 +1,10 @@
 /*
  * Stage 5 — map: carry one image's plan out.  The whole span is reserved
  * first (PROT_NONE, never replacing anything: a collision is an error, not
- * an overwrite), then each segment is mapped over it in order, writable
- * partial pages are cleared, and the holes between segments are given back,
- * so the result is what elf_load() leaves.  Nothing outside the span is
+ * an overwrite), then the segments are mapped in order - the lowest over
+ * the reservation, the rest of which is then given back, the others into
+ * that free space - writable partial pages are cleared, and the holes
+ * between segments stay free, so the result is what elf_load() leaves.  Nothing outside the span is
  * touched; on failure the span is unmapped and the caller is as before.
  */
 #include <errno.h>
@@ -137,8 +138,18 @@ int map_image(struct bprm *b, struct elf_image *im)
 	 * anything (one mmap less on the command's hot path).  Otherwise the
 	 * whole span is reserved first and the segments go over it.
 	 */
-	int each = im->eh.e_type == ET_EXEC && b->map_each && !segments_overlap(im);
+	int apart = !segments_overlap(im);
+	int each = im->eh.e_type == ET_EXEC && b->map_each && apart;
 	int fixed = each ? MAP_FIXED_NOREPLACE : MAP_FIXED;
+	/*
+	 * Reserved, with the first segment at the bottom and the others above
+	 * it: once that one is mapped, the rest of the reservation is given
+	 * back in one piece and the others go into the free space - cheaper
+	 * than cutting each out of the reservation (bench/micro.c), and the
+	 * order elf_map() uses.  Nothing can take the space meanwhile: uexec
+	 * runs single-threaded here.
+	 */
+	int tail = !each && apart && im->nseg > 1 && im->seg[0].addr == im->lo;
 
 	if (im->hi > im->lo && !each) {
 		r = reserve_span(b, im);
@@ -150,13 +161,20 @@ int map_image(struct bprm *b, struct elf_image *im)
 		const struct seg_map *s = &im->seg[i];
 		long p;
 
+		if (tail && i == 1) {
+			sys_munmap(im->bias + s[-1].addr + s[-1].len,
+				   im->hi - (s[-1].addr + s[-1].len));
+			fixed = MAP_FIXED_NOREPLACE;
+		}
+
 		if (s->anon)
 			p = sys_mmap(im->bias + s->addr, s->len, s->prot,
 				     MAP_PRIVATE | MAP_ANONYMOUS | fixed, -1, 0);
 		else
 			p = sys_mmap(im->bias + s->addr, s->len, s->prot, MAP_PRIVATE | fixed,
 				     im->fd, s->off);
-		if (each && !sys_is_err(p) && (uint64_t)p != im->bias + s->addr) {
+		if (fixed == MAP_FIXED_NOREPLACE && !sys_is_err(p) &&
+		    (uint64_t)p != im->bias + s->addr) {
 			sys_munmap((uint64_t)p, s->len); /* NOREPLACE taken as a hint */
 			p = -EEXIST;
 		}
@@ -177,7 +195,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 		if (s->zero_hi > s->zero_lo)
 			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
 	}
-	if (!each)
+	if (!each && !tail)
 		drop_holes(b, im);
 	im->entry = im->eh.e_entry + im->bias;
 	im->phdr_addr += im->bias;
