@@ -234,10 +234,8 @@ int load_elf_binary(struct bprm *b)
 	r = check_loads(ex);
 	if (r)
 		return r;
-	r = plan_image(b, ex);
-	if (r)
-		return r;
+	plan_image(b, ex);
 	if (b->has_interp)
-		return plan_image(b, &b->interp);
+		plan_image(b, &b->interp);
 	return 0;
 }

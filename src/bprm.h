@@ -150,7 +150,8 @@ HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const 
 HIDDEN int load_elf_binary(struct bprm *b);
 HIDDEN int load_script(struct bprm *b);
 HIDDEN int parse_shebang(const char *buf, struct shebang *sb);
-HIDDEN int plan_image(struct bprm *b, struct elf_image *im);
+HIDDEN struct elf_image *top_image(struct bprm *b);
+HIDDEN void plan_image(struct bprm *b, struct elf_image *im);
 HIDDEN void plan_mm(struct bprm *b);
 HIDDEN int map_image(struct bprm *b, struct elf_image *im);
 HIDDEN void unmap_image(struct elf_image *im);

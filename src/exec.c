@@ -29,7 +29,6 @@ static int count(char *const *v, uint64_t *bytes)
 	return n;
 }
 
-
 /* A private, writable argv: argv0 applied, and { "" } for an empty one (the
  * kernel's answer to a NULL argv), so "#!" handlers can splice it. */
 static int setup_argv(struct bprm *b, char *const argv[], int argc, const char *argv0)
@@ -234,7 +233,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		goto out_undo;
 	/* Only an interpreter or a static-pie goes to the top of the mmap area,
 	 * where the kernel maps them before the vDSO. */
-	if (h->move_vdso && (b->has_interp || b->exe.eh.e_type == ET_DYN)) {
+	if (h->move_vdso && top_image(b)) {
 		r = host_vdso_park(h);
 		if (r)
 			goto out_undo;
@@ -254,13 +253,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 			       b->has_interp ? "interpreter: " : "", (unsigned long)b->entry);
 		goto out_undo;
 	}
-	{
-		/* the image at the top of the mmap area, if any, for the vDSO below */
-		const struct elf_image *top = b->has_interp ? &b->interp
-					      : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
-
-		r = host_vdso_place(h, &b->vdso, top);
-	}
+	r = host_vdso_place(h, &b->vdso, top_image(b));
 	if (r)
 		goto out_undo;
 	{

@@ -11,15 +11,13 @@
  */
 #include <errno.h>
 #include <asm/prctl.h>
+#include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "sys.h"
 
 struct host uexec_host;
 
-#define MMAP_GAP_MIN (128UL << 20) /* mmap_base is at least this far below the stack */
-
 static uint64_t auxv_buf[2 * 64];
-
 
 static uint64_t hex(const char **s)
 {
@@ -74,7 +72,7 @@ static void map_line(struct host *h, const char *s, const char *end)
 	/* The kernel keeps at least 128 MiB between the stack and mmap_base;
 	 * the highest mapping below that ends at mmap_base (the caller's
 	 * interpreter or vDSO was the first thing mapped top-down there). */
-	if (hi <= h->stack_top - MMAP_GAP_MIN && hi > h->mmap_top)
+	if (hi <= h->stack_top - ARCH_MMAP_GAP_MIN && hi > h->mmap_top)
 		h->mmap_top = hi;
 }
 
@@ -230,8 +228,10 @@ int host_vdso_park(struct host *h)
  * stretch below mmap_base.  In the command's process the only thing in the
  * mmap area is the image just placed at its top, and mmap_base is where
  * the kernel's first fit for that image ended: so the slot is known without
- * asking the allocator (top_down_slot()), and checked to be free (mincore:
- * ENOMEM).
+ * asking the allocator (top_down_slot()).  The kernel takes the address
+ * as a hint only, so it is checked twice with mincore(): not all mapped
+ * before (ENOMEM), all mapped after - then the vDSO is there; otherwise
+ * /proc/self/maps says where it went.
  */
 int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top)
 {
@@ -256,8 +256,14 @@ int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top)
 	if (r < 0)
 		return uexec_fail((int)-r, "cannot map the vDSO again at %#lx", (unsigned long)at);
 	h->vdso_parked = 0;
-	h->vdso_lo = at;
-	h->vdso_hi = at + len;
+	if (len > sizeof(v) * PAGE_SIZE || sys_call3(SYS_mincore, at, len, v) != 0) {
+		r = scan_maps(h);
+		if (r)
+			return (int)r;
+	} else {
+		h->vdso_lo = at;
+		h->vdso_hi = at + len;
+	}
 	*vdso = h->vdso_lo + h->vdso_text;
 	return 0;
 }

@@ -31,21 +31,14 @@ static uint64_t maximum_alignment(const struct elf_image *im)
 	return align > PAGE_SIZE ? PAGE_ALIGN(align) : PAGE_SIZE;
 }
 
-/* seg has room for two entries per program header (binfmt_elf.c). */
-static int add_seg(struct elf_image *im, struct seg_map s)
-{
-	im->seg[im->nseg++] = s;
-	return 0;
-}
-
-/* One PT_LOAD, as elf_load() maps it. */
-static int plan_segment(struct elf_image *im, const Elf64_Phdr *p)
+/* One PT_LOAD, as elf_load() maps it: at most two entries of im->seg, which
+ * has room for two per program header (binfmt_elf.c). */
+static void plan_segment(struct elf_image *im, const Elf64_Phdr *p)
 {
 	int prot = make_prot(p->p_flags);
 	/* Anonymous bss is always read-write (do_brk_flags), exec only with PF_X. */
 	int bss_prot = PROT_READ | PROT_WRITE | (prot & PROT_EXEC);
 	uint64_t zero_start, zero_end;
-	int r;
 
 	if (p->p_filesz) {
 		struct seg_map s = {
@@ -62,9 +55,7 @@ static int plan_segment(struct elf_image *im, const Elf64_Phdr *p)
 			s.zero_lo = zero_start;
 			s.zero_hi = PAGE_ALIGN(zero_start);
 		}
-		r = add_seg(im, s);
-		if (r)
-			return r;
+		im->seg[im->nseg++] = s;
 	} else {
 		zero_start = PAGE_START(p->p_vaddr);
 		zero_end = zero_start + PAGE_OFFSET(p->p_vaddr) + p->p_memsz;
@@ -77,18 +68,14 @@ static int plan_segment(struct elf_image *im, const Elf64_Phdr *p)
 			.anon = 1,
 		};
 
-		r = add_seg(im, s);
-		if (r)
-			return r;
+		im->seg[im->nseg++] = s;
 	}
-	return 0;
 }
 
-int plan_image(struct bprm *b, struct elf_image *im)
+void plan_image(struct bprm *b, struct elf_image *im)
 {
 	const Elf64_Phdr *first = NULL;
 	uint64_t lo = UINT64_MAX, hi = 0;
-	int r;
 
 	im->phdr_addr = 0;
 	for (unsigned i = 0; i < im->phnum; i++) {
@@ -105,14 +92,12 @@ int plan_image(struct bprm *b, struct elf_image *im)
 		/* AT_PHDR: the segment holding the table in the file, not PT_PHDR. */
 		if (p->p_offset <= im->eh.e_phoff && im->eh.e_phoff < p->p_offset + p->p_filesz)
 			im->phdr_addr = im->eh.e_phoff - p->p_offset + p->p_vaddr;
-		r = plan_segment(im, p);
-		if (r)
-			return r;
+		plan_segment(im, p);
 	}
 	if (!first) { /* ET_EXEC without PT_LOAD: nothing is mapped, as in the kernel */
 		im->lo = im->hi = 0;
 		im->fixed = 1;
-		return 0;
+		return;
 	}
 	im->lo = lo;
 	im->hi = PAGE_ALIGN(hi);
@@ -141,7 +126,6 @@ int plan_image(struct bprm *b, struct elf_image *im)
 		if (im->is_interp)
 			im->align = PAGE_SIZE; /* load_elf_interp() ignores p_align */
 	}
-	return 0;
 }
 
 /*
@@ -186,7 +170,17 @@ void plan_mm(struct bprm *b)
 	b->mm.start_brk = b->mm.brk = brk;
 }
 
-#define MMAP_GAP_MIN (128UL << 20) /* mmap_base is at least this far below the stack */
+/*
+ * The image the kernel maps at the top of the mmap area, with the vDSO below
+ * it: the interpreter, or a static-pie (or ld.so run as a program); none
+ * for an ET_EXEC without interpreter.
+ */
+struct elf_image *top_image(struct bprm *b)
+{
+	if (b->has_interp)
+		return &b->interp;
+	return b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
+}
 
 /*
  * Where get_unmapped_area() puts len bytes (the vDSO) when the only thing in
@@ -275,8 +269,7 @@ static int plan_move(struct bprm *b, struct elf_image *im, uint64_t to)
  */
 int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library)
 {
-	struct elf_image *top_im = b->has_interp ? &b->interp
-				   : b->exe.eh.e_type == ET_DYN ? &b->exe : NULL;
+	struct elf_image *top_im = top_image(b);
 	uint64_t top = h->mmap_top, vlen = h->vdso_hi - h->vdso_lo, lo = top;
 	unsigned na = 0;
 	int r;
@@ -293,7 +286,7 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 
 			/* what the hand-off keeps cannot make room: the stack (the
 			 * kernel keeps the mmap area 128 MiB below it) and the vDSO */
-			if (to + len > h->stack_top - MMAP_GAP_MIN ||
+			if (to + len > h->stack_top - ARCH_MMAP_GAP_MIN ||
 			    (h->vdso_hi && overlap(h->vdso_lo, h->vdso_hi - h->vdso_lo, to, len)))
 				return uexec_fail(EEXIST, "%s needs [%#lx, %#lx), where the stack or "
 						  "the vDSO is", im->path, (unsigned long)to,
@@ -322,8 +315,7 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 	}
 	if (top && vlen && h->can_move_vdso) {
 		/* get_unmapped_area(): the highest stretch that fits */
-		b->vdso_new = top_im ? top_down_slot(top_im, top, vlen)
-			      : top - vlen;
+		b->vdso_new = top_im ? top_down_slot(top_im, top, vlen) : top - vlen;
 		b->vdso_move = b->vdso_new != h->vdso_lo;
 		if (b->vdso_new < lo)
 			lo = b->vdso_new;

@@ -92,9 +92,8 @@ int plan_check(int fd, const char *name, int as_interp, int randomize, const cha
 		if (r == 0 && !*violation && b->interp_path && b->exe.eh.e_type == ET_DYN) {
 			b->has_interp = 1;
 			b->exe.nseg = 0;
-			r = plan_image(b, &b->exe);
-			if (r == 0)
-				*violation = bad_image(&b->exe);
+			plan_image(b, &b->exe);
+			*violation = bad_image(&b->exe);
 		}
 		if (r == 0 && !*violation && b->exe.seg)
 			plan_mm(b);
@@ -105,10 +104,10 @@ int plan_check(int fd, const char *name, int as_interp, int randomize, const cha
 		b->interp.file_size = (uint64_t)st.st_size;
 		if (r == 0)
 			r = elf_load_headers(b, &b->interp, fd, name, b->buf, b->buf_len);
-		if (r == 0)
-			r = plan_image(b, &b->interp);
-		if (r == 0)
+		if (r == 0) {
+			plan_image(b, &b->interp);
 			*violation = bad_image(&b->interp);
+		}
 	}
 	arena_release(&arena);
 	return r;

@@ -17,6 +17,8 @@
 #define ARCH_STACK_ALIGN_RND 8192UL
 /* arch_randomize_brk(): brk is moved up to 1 GiB on 64-bit. */
 #define ARCH_BRK_RND       (1UL << 30)
+/* mmap_base is at least this far below the stack (MIN_GAP in mm/util.c). */
+#define ARCH_MMAP_GAP_MIN  (128UL << 20)
 /* x86 has no AT_BASE_PLATFORM and defines no AT_HWCAP3/4. */
 
 #endif
