@@ -79,20 +79,32 @@ static void add_keep(struct range *k, unsigned *n, uint64_t lo, uint64_t hi)
 	}
 }
 
-/* The segments of an image where they are now, adjacent ones merged. */
+/* Ranges one image may take of keep[]: the two images share what the vDSO,
+ * stack and hand-off page leave. */
+#define KEEP_PER_IMAGE ((MAX_KEEP - 3) / 2)
+
+/*
+ * The segments of an image where they are now, adjacent ones merged; with
+ * more pieces than that (in any order: PT_LOADs need not be sorted), its
+ * whole span instead, holes included - they are free, map.c gave them back.
+ */
 static void keep_image(struct range *k, unsigned *n, const struct elf_image *im)
 {
 	uint64_t bias = im->moved ? im->old_bias : im->bias;
+	unsigned first = *n;
 
 	for (unsigned i = 0; i < im->nseg; i++) {
 		uint64_t lo = bias + im->seg[i].addr, hi = lo + im->seg[i].len;
 
-		if (*n && k[*n - 1].hi == lo)
+		if (*n > first && k[*n - 1].hi == lo) {
 			k[*n - 1].hi = hi;
-		else if (*n < MAX_KEEP - 3)
+		} else if (*n - first < KEEP_PER_IMAGE) {
 			add_keep(k, n, lo, hi);
-		else
-			k[*n - 1].hi = hi > k[*n - 1].hi ? hi : k[*n - 1].hi; /* coarser */
+		} else {
+			*n = first;
+			add_keep(k, n, bias + im->lo, bias + im->hi);
+			return;
+		}
 	}
 }
 

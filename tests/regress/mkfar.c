@@ -1,13 +1,16 @@
 /*
- * mkfar OUT NLOW GAP_GIB - a valid static ET_EXEC whose PT_LOADs span a huge
- * range with almost nothing in it: a text page at 0x400000 that calls
- * exit_group(7), NLOW one-page bss segments just above it, and one more bss
- * page GAP_GIB GiB higher.  The kernel maps each segment on its own and the
+ * mkfar OUT NLOW GAP_GIB [desc] - a valid static ET_EXEC whose PT_LOADs span
+ * a huge range with almost nothing in it: a text page at 0x400000 that
+ * writes to the lowest bss page and calls exit_group(7), NLOW one-page bss
+ * segments just above it, and one more bss page GAP_GIB GiB higher; with
+ * "desc" the bss PT_LOADs come in descending address order (the kernel does
+ * not ask for them sorted).  The kernel maps each segment on its own and the
  * program exits 7 at once.
  *
- * Regression input for map.c's drop_holes(), which walks the whole span a
- * page at a time and looks at every segment for each page: 1 TiB of span and
- * 60 segments took 16 s (tests/65-regress.t).
+ * Regression input for map.c's drop_holes(), which once walked the whole
+ * span a page at a time (1 TiB of span and 60 segments took 16 s), and for
+ * commit.c's keep_image(), which once let the teardown unmap the lowest of
+ * many unsorted segments (tests/65-regress.t).
  */
 #include <elf.h>
 #include <stdio.h>
@@ -30,8 +33,11 @@ static void load(Elf64_Phdr *p, unsigned flags, unsigned long vaddr, unsigned lo
 
 int main(int argc, char **argv)
 {
-	/* mov $231, %eax; mov $7, %edi; syscall */
-	static const unsigned char code[] = {0xb8, 0xe7, 0, 0, 0, 0xbf, 7, 0, 0, 0, 0x0f, 0x05};
+	/* movb $1, LOW (patched below); mov $231, %eax; mov $7, %edi; syscall */
+	unsigned char code[] = {0xc6, 0x04, 0x25, 0, 0, 0, 0, 1,    0xb8, 0xe7, 0, 0,
+				0,    0xbf, 7,    0, 0, 0, 0x0f, 0x05};
+	unsigned long low;
+	int desc = argc == 5 && strcmp(argv[4], "desc") == 0;
 	unsigned long nlow, gap;
 	unsigned char *img;
 	size_t size;
@@ -39,14 +45,14 @@ int main(int argc, char **argv)
 	Elf64_Phdr *ph;
 	FILE *f;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: mkfar OUT NLOW GAP_GIB\n");
+	if (argc != 4 && !desc) {
+		fprintf(stderr, "usage: mkfar OUT NLOW GAP_GIB [desc]\n");
 		return 2;
 	}
 	nlow = strtoul(argv[2], NULL, 0);
 	gap = strtoul(argv[3], NULL, 0) << 30;
-	if (nlow > 1000) {
-		fprintf(stderr, "mkfar: at most 1000 low segments\n");
+	if (nlow < 1 || nlow > 1000) {
+		fprintf(stderr, "mkfar: 1 to 1000 low segments\n");
 		return 2;
 	}
 	size = sizeof(*eh) + (nlow + 2) * sizeof(*ph);
@@ -67,9 +73,11 @@ int main(int argc, char **argv)
 	eh->e_phnum = (Elf64_Half)(nlow + 2);
 	ph = (Elf64_Phdr *)(img + sizeof(*eh));
 	load(&ph[0], PF_R | PF_X, BASE, size);
-	for (unsigned long i = 0; i < nlow; i++)
-		load(&ph[1 + i], PF_R | PF_W, BASE + size + PAGE + 2 * i * PAGE, 0);
-	load(&ph[1 + nlow], PF_R | PF_W, BASE + gap, 0);
+	low = BASE + size + PAGE;
+	for (unsigned long i = 0; i < nlow; i++) /* desc: the far page first, then down */
+		load(&ph[desc ? 1 + nlow - i : 1 + i], PF_R | PF_W, low + 2 * i * PAGE, 0);
+	load(&ph[desc ? 1 : 1 + nlow], PF_R | PF_W, BASE + gap, 0);
+	memcpy(code + 3, &low, 4); /* little-endian, below 4 GiB */
 	memcpy(img + size - PAGE, code, sizeof(code));
 	f = fopen(argv[1], "wb");
 	if (!f || fwrite(img, 1, size, f) != size || fclose(f)) {

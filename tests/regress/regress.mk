@@ -1,5 +1,5 @@
-# tests/regress: inputs that once made uexec misbehave, or still do (their
-# cases in tests/65-regress.t are marked TODO until fixed).  Included by the
+# tests/regress: generators of inputs that once made uexec misbehave
+# (tests/65-regress.t).  Included by the
 # top-level Makefile, which defines B and CHECK_DEPS.
 
 REGRESS_B := $(B)/regress
