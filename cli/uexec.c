@@ -298,7 +298,7 @@ int uexec_cli_main(uint64_t *sp)
 
 		ufmtf(name, sizeof(name), "--fd %d", fd);
 		r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv + i, envp, argv0);
-		return report(name, -r, uexec_reason(), r == -ENOENT ? 127 : 126);
+		return report(name, -r, uexec_reason(), 126); /* the file exists: N is open */
 	}
 	if (strcmp(prog, "-") == 0) {
 		void *image = NULL;

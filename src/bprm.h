@@ -138,7 +138,8 @@ struct host {
 	int va_space;           /* kernel.randomize_va_space if known, else -1 */
 	uint64_t mmap_top;      /* library mode: where the mmap area starts (mmap_base) */
 	int fresh;              /* command mode: a process just exec'd, with nothing to reset */
-	int complete_image;     /* the next exec is of an image from memory */
+	int complete_image;     /* the next exec is of an image from memory ... */
+	int image_fd;           /* ... written to this memfd */
 };
 
 HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);

@@ -32,8 +32,8 @@ struct range {
 };
 
 #define MAX_KEEP 12 /* ranges the teardown keeps; each gap is one munmap op */
-/* 2 copies, 2 zeros, touch, madvise, mprotect, 2 prctl, close, 2 arch_prctl,
- * vDSO munmap and map, end */
+/* 2 copies, 2 zeros, touch, madvise, mprotect, 2 prctl, close, 2 arch_prctl
+ * (library) or a second close (command), vDSO munmap and map, end */
 #define OPS_FIXED 15
 _Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
 	       "the hand-off page holds every op");
@@ -417,6 +417,10 @@ void commit_exec(struct bprm *b, struct host *h)
 	op(&l, OP_SYSCALL | OP_ELSE, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, ho + HO_MM_MAP_NOEXE,
 	   sizeof(b->mm), 0, 0);
 	SYSCALL(&l, SYS_close, b->fd, 0, 0);
+	/* the memfd of an image from memory: close-on-exec, which the command's
+	 * fresh process does not sweep for (reset_process() does) */
+	if (h->fresh && b->complete_image)
+		SYSCALL(&l, SYS_close, h->image_fd, 0, 0);
 	/* fs and gs base 0: the command (no libc, no TLS) never set them */
 	if (!h->fresh) {
 		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);

@@ -316,6 +316,7 @@ int uexec_exec_mem(const void *image, size_t size, char *const argv[], char *con
 		done += (size_t)n;
 	}
 	uexec_host.complete_image = 1;
+	uexec_host.image_fd = fd;
 	r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv, envp, argv0);
 	uexec_host.complete_image = 0;
 	sys_close(fd);

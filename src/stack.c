@@ -81,7 +81,19 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		case AT_BASE:   v = b->has_interp ? b->interp.bias : 0; break;
 		case AT_FLAGS:  v = 0; break;
 		case AT_ENTRY:  v = b->exe.entry; break;
-		case AT_SECURE: v = 0; break; /* set-id bits are never honoured */
+		/* Set-id bits are never honoured, so these follow the caller's
+		 * credentials: in the command's fresh process the kernel's own
+		 * values (AT_SECURE included: ruid != euid, capabilities); a
+		 * library caller may have changed its ids since its exec. */
+		case AT_UID:    if (!h->fresh) v = (uint64_t)sys_call0(SYS_getuid); break;
+		case AT_EUID:   if (!h->fresh) v = (uint64_t)sys_call0(SYS_geteuid); break;
+		case AT_GID:    if (!h->fresh) v = (uint64_t)sys_call0(SYS_getgid); break;
+		case AT_EGID:   if (!h->fresh) v = (uint64_t)sys_call0(SYS_getegid); break;
+		case AT_SECURE:
+			if (!h->fresh)
+				v = sys_call0(SYS_getuid) != sys_call0(SYS_geteuid) ||
+				    sys_call0(SYS_getgid) != sys_call0(SYS_getegid);
+			break;
 		case AT_RANDOM: v = u_rand; break;
 		case AT_EXECFN: v = u_execfn; break;
 		case AT_PLATFORM: v = u_plat; break;

@@ -26,7 +26,7 @@ expect() {
 	fi
 }
 
-echo 1..32
+echo 1..33
 
 # a program that shows argv[0..] and one variable
 printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
@@ -86,6 +86,9 @@ expect "--fd of a closed descriptor: 126 EBADF" 126 "" \
 	"uexec: --fd 99: Bad file descriptor (descriptor 99 is not open)" "$UEXEC" --fd 99 x
 expect "- reads the program from standard input" 7 "[-][a][b]" "" \
 	bash -c 'exec "$@" <"$0"' "$tmp/argv0" "$UEXEC" - a b
+want_fds=$(bash -c 'exec "$@" <"$0"' /bin/ls /bin/ls /proc/self/fd | tr '\n' ' ')
+expect "- leaves no descriptor open but the caller's (the memfd is closed)" 0 "$want_fds" "" \
+	bash -c 'exec "$@" <"$0" | tr "\n" " "' /bin/ls "$UEXEC" - /proc/self/fd
 expect "- with -a NAME" 7 "[NAME][a]" "" bash -c 'exec "$@" <"$0"' "$tmp/argv0" "$UEXEC" -a NAME - a
 head -c 3000 "$tmp/argv0" >"$tmp/short"
 expect "- with a truncated image: 126, not a complete ELF image" 126 "" \

@@ -1,0 +1,43 @@
+#!/bin/bash
+# 45-creds.t - AT_SECURE and AT_UID/AT_EUID/AT_GID/AT_EGID follow the
+# caller's credentials as the kernel's do, for a program without set-id
+# bits: AT_SECURE is 1 when the real and effective uid (or gid) differ.
+# Each case runs the probe under setpriv directly, through uexec, and through
+# the library (examples/execve), and compares the five auxv entries.
+#
+# Env: UEXEC = absolute path of uexec, B = absolute build directory.
+set -u
+: "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
+
+probe=$B/fixtures/probe/glibc-static
+cases=("--ruid=65534 --euid=0" "--rgid=65534 --egid=0 --clear-groups"
+	"--reuid=65534 --regid=65534 --clear-groups" "--reuid=0 --regid=0 --keep-groups")
+n=0
+echo "1..$((2 * ${#cases[@]}))"
+
+ids()
+{
+	# shellcheck disable=SC2086 # the options are words
+	setpriv $1 "${@:2}" a b 2>/dev/null |
+		grep -E '^auxv\.AT_(SECURE|UID|EUID|GID|EGID)=' | sort | tr '\n' ' '
+}
+
+for c in "${cases[@]}"; do
+	want=$(ids "$c" "$probe")
+	for how in command library; do
+		n=$((n + 1))
+		if [ $how = command ]; then
+			got=$(ids "$c" "$UEXEC" "$probe")
+		else
+			got=$(ids "$c" "$B/examples/execve" "$probe")
+		fi
+		# five entries, or the comparison proves nothing
+		if [ "$(wc -w <<<"$want")" = 5 ] && [ "$got" = "$want" ]; then
+			echo "ok $n - setpriv $c ($how): $want"
+		else
+			echo "not ok $n - setpriv $c ($how)"
+			echo "# kernel: $want"
+			echo "# uexec:  $got"
+		fi
+	done
+done
