@@ -144,7 +144,6 @@ static int has_xsave(void)
 	return (features & ~3UL) != 0;
 }
 
-
 /* The registration glibc made for this thread (weak: absent under musl or
  * in the command, which has no libc). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
