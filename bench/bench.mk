@@ -32,11 +32,11 @@ $(BENCH_OUT)/hello-musl-static: bench/hello.c
 	musl-gcc $(BENCH_CFLAGS) -static -o $@ $<
 endif
 
-.PHONY: bench-fixtures
-bench-fixtures: $(BENCH_DEPS)
-
 # Loops over single steps (bench/micro.c): not run by `make bench`.
 BENCH_DEPS += $(BENCH_OUT)/micro
 $(BENCH_OUT)/micro: bench/micro.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+.PHONY: bench-fixtures
+bench-fixtures: $(BENCH_DEPS)

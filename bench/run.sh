@@ -7,7 +7,7 @@
 #   UEXEC=/usr/bin/env B=$PWD/build bash bench/run.sh
 #                       the stand-in: the cost of one extra exec
 #
-# The budget (doc DESIGN.md): uexec PROGRAM costs at most 80 us more than
+# The budget (../shared/DESIGN.md, issue 2): uexec PROGRAM costs at most 80 us more than
 # PROGRAM, for every kind of program.  Figures from a busy machine are noise:
 # run it on an idle one.
 
