@@ -42,7 +42,7 @@ printf 'not executable\n' >"$tmp/bin2/prog"   # mode 644: skipped by the search
 cp "$tmp/argv0" "$tmp/bin2/other"
 chmod 644 "$tmp/bin2/other"
 
-expect "--help prints the usage on stdout" 0 "$("$UEXEC" --help)" "" "$UEXEC" --help
+expect "--help exits 0, nothing on stderr" 0 "$("$UEXEC" --help)" "" "$UEXEC" --help
 "$UEXEC" --help | grep -q '^Usage: uexec \[OPTION\]... \[--\] PROGRAM \[ARG\]...' &&
 	ok "--help starts with the usage line" || not_ok "--help starts with the usage line"
 for opt in -a -R --version --; do
