@@ -29,10 +29,6 @@ BAD=$B/fixtures/bad
 TRY=$BAD/tryexec
 ARGS=(one 'two words')
 
-# Variants the kernel runs but uexec refuses on purpose, each with why.  For
-# these the "killed by SIG" expectation applies instead of "exited N".
-declare -A STRICTER=()
-
 # Variants the kernel loads without complaint and whose program then faults at
 # once: overlapping PT_LOADs are mapped in order, a later one replacing the
 # pages of an earlier one, in the kernel and in uexec alike.  uexec must start
@@ -220,9 +216,6 @@ check_uexec()
 	if [ "$U_STATUS" -ge 128 ]; then
 		WHY="uexec was killed by SIG$(kill -l $((U_STATUS - 128)))"
 		return 1
-	fi
-	if [ "$K_KIND" = exit ] && [ -n "${STRICTER[$name]:-}" ]; then
-		K_KIND=signal
 	fi
 	case $K_KIND in
 	errno)

@@ -75,14 +75,11 @@ not_ok() {
 }
 skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
 
-keys_of() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$@"; }
-prefixes=""  # no key is excluded
 HANDOFF='r-xp /memfd:uexec (deleted) size=0x1000'
 
 # filter FILE IS_UEXEC: the probe's output with the exclusions applied.
 filter() {
-	awk -v list="$prefixes" -v is_uexec="$2" -v handoff="$HANDOFF" '
-		BEGIN { np = split(list, p, "\n") }
+	awk -v is_uexec="$2" -v handoff="$HANDOFF" '
 		/^FAIL / { print; next }
 		{
 			key = $0; sub(/=.*/, "", key)
@@ -96,9 +93,6 @@ filter() {
 				print key "=" val
 				next
 			}
-			for (i = 1; i <= np; i++)
-				if (p[i] != "" && index(key, p[i]) == 1)
-					next
 			print
 		}
 		END { if (is_uexec && !seen) print "MISSING the hand-off page " handoff }
