@@ -180,6 +180,11 @@ check() {
 			grep -qxF -- "$line" "$res/$k.out" ||
 				echo "kernel: no line '$line' in its output" >>"$why"
 		done
+		# a probe's own checks hold (e.g. it found the ELF file that
+		# runs it through the script named by AT_EXECFN)
+		[ "$probe" = 1 ] && grep -q '^FAIL ' "$res/$k.out" &&
+			{ echo "kernel: the probe's checks failed:"
+			  grep '^FAIL ' "$res/$k.out"; } >>"$why"
 	else
 		label="$name: $expect"
 		[ "$kerr" = "$expect" ] ||

@@ -300,7 +300,7 @@ void probe_run(struct probe *p, long *sp)
 	auxv_values_report(p);
 
 	execfn = (const char *)auxv_get(p, AT_EXECFN);
-	if (execfn && elf_read(&p->prog, execfn) == 0 && p->prog.interp[0])
+	if (execfn && prog_read(&p->prog, execfn) == 0 && p->prog.interp[0])
 		check(elf_read(&p->interp, p->prog.interp) == 0,
 		      "interp.readable");
 	maps_read(p);

@@ -134,6 +134,7 @@ void probe_run(struct probe *p, long *sp);
 /* probe_maps.c */
 void dev_split(unsigned long dev, unsigned long *major, unsigned long *minor);
 int elf_read(struct elf_file *f, const char *path);
+int prog_read(struct elf_file *f, const char *path);
 void maps_read(struct probe *p);
 void maps_report(struct probe *p);
 /* probe_task.c */

@@ -29,6 +29,18 @@ void dev_split(unsigned long dev, unsigned long *major, unsigned long *minor)
 	*minor = (dev & 0xff) | ((dev >> 12) & ~0xffUL);
 }
 
+static long read_head(const char *path, char *buf, size_t n)
+{
+	long fd = sc3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	long got;
+
+	if (fd < 0)
+		return -1;
+	got = sc4(SYS_pread64, fd, buf, n, 0);
+	sc1(SYS_close, fd);
+	return got;
+}
+
 static long pread_all(long fd, void *buf, size_t n, long off)
 {
 	return sc4(SYS_pread64, fd, buf, n, off) == (long)n ? 0 : -1;
@@ -63,8 +75,38 @@ int elf_read(struct elf_file *f, const char *path)
 	f->present = 1;
 	ret = 0;
 out:
+	if (ret < 0)
+		f->ehdr.e_phnum = 0; /* nothing read is ever looked at */
 	sc1(SYS_close, fd);
 	return ret;
+}
+
+/* The ELF file that is running, found from PATH (AT_EXECFN): PATH itself,
+ * or when PATH is a "#!" script, the interpreter its first line names
+ * (after blanks; up to the next blank, newline or NUL), followed through
+ * nested scripts as the kernel follows them. */
+int prog_read(struct elf_file *f, const char *path)
+{
+	static char names[5][256];
+
+	for (int depth = 0; depth < 5; depth++) {
+		char buf[256];
+		long n = read_head(path, buf, sizeof(buf));
+		int i = 2, j = 0;
+
+		if (n < 2 || buf[0] != '#' || buf[1] != '!')
+			return elf_read(f, path);
+		while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
+			i++;
+		while (i < n && j < 255 && buf[i] != ' ' && buf[i] != '\t' &&
+		       buf[i] != '\n' && buf[i] != '\0')
+			names[depth][j++] = buf[i++];
+		names[depth][j] = '\0';
+		path = names[depth];
+	}
+	f->path = path;
+	f->ehdr.e_phnum = 0;
+	return -1;
 }
 
 static int same_file(const struct mapping *m, const struct elf_file *f)
