@@ -23,7 +23,7 @@ LIBFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -fvisibility=hidden \
 # that neither its image nor its brk heap can sit where a program is placed.
 UEXEC_BASE := 0x3f0000000000
 CLILDFLAGS := -static -nostdlib -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) \
-              -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,--build-id=none
+              -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 
 LIB_SRCS  := $(wildcard src/*.c) $(wildcard src/arch/x86_64/*.c)
 LIB_ASMS  := $(filter-out src/arch/x86_64/start.S,$(wildcard src/arch/x86_64/*.S))

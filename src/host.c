@@ -152,19 +152,6 @@ int host_init(struct host *h)
 	return scan_maps(h);
 }
 
-/* The vDSO's own size, from its ELF program headers (it is mapped at vaddr 0). */
-static uint64_t vdso_text_size(uint64_t ehdr)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)ehdr;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(ehdr + eh->e_phoff);
-	uint64_t end = 0;
-
-	for (unsigned i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > end)
-			end = ph[i].p_vaddr + ph[i].p_memsz;
-	return PAGE_ALIGN(end);
-}
-
 /*
  * Command mode: the vDSO text and its data pages ([vvar], [vvar_vclock])
  * without reading /proc/self/maps.  The text is described by its own ELF
@@ -180,6 +167,19 @@ static int mapped(uint64_t addr, unsigned pages)
 	unsigned char v[16];
 
 	return sys_call3(SYS_mincore, addr, pages * PAGE_SIZE, v) == 0;
+}
+
+/* The vDSO text's size: up to the first page mincore() finds unmapped
+ * (nothing is mapped right above it in a freshly exec'd process).  Its
+ * ELF headers would say too, but reading them costs a page fault here and
+ * another in the program when the vDSO is moved. */
+static uint64_t vdso_text_size(uint64_t ehdr)
+{
+	unsigned n = 1;
+
+	while (n < 16 && mapped(ehdr + n * PAGE_SIZE, 1))
+		n++;
+	return n * PAGE_SIZE;
 }
 
 static int find_vdso(struct host *h)
