@@ -232,13 +232,38 @@ static int no_randomize(char **argv, char **envp)
 	return (int)r;
 }
 
+static int exists(const char *path)
+{
+	struct statx st;
+
+	return sys_statx(AT_FDCWD, path, 0, 0, &st) == 0;
+}
+
+/* PROGRAM without a slash: looked up in PATH.  A function of its own so
+ * that the 4 KiB buffer is on the stack only then: each stack page the
+ * command touches costs a page fault. */
+static __attribute__((noinline)) int run_from_path(const char *prog, char **argv, char **envp,
+						   const char *argv0)
+{
+	char found[4096];
+	int err, r;
+
+	if (search_path(prog, envp, found, sizeof(found), &err) < 0)
+		return report(prog, err,
+			      err == ENOENT ? "not found in PATH" : "found in PATH but not executable",
+			      err == ENOENT ? 127 : 126);
+	r = uexec_exec_path(found, argv, envp, argv0);
+	if (r == -ENOENT && !exists(found))
+		return report(prog, ENOENT, uexec_reason(), 127);
+	return report(prog, -r, uexec_reason(), 126);
+}
+
 int uexec_cli_main(uint64_t *sp) __attribute__((visibility("hidden")));
 int uexec_cli_main(uint64_t *sp)
 {
 	int argc = (int)sp[0], i, r;
 	char **argv = (char **)(sp + 1), **envp = argv + argc + 1, **e = envp;
 	const char *argv0 = NULL, *prog;
-	char found[4096];
 	int opt_R = 0, fd = -1;
 
 	while (*e)
@@ -312,24 +337,11 @@ int uexec_cli_main(uint64_t *sp)
 		r = uexec_exec_mem(image, size, argv + i, envp, argv0);
 		return report(prog, -r, uexec_reason(), 126);
 	}
-	if (!strchr(prog, '/')) {
-		int err;
-
-		if (search_path(prog, envp, found, sizeof(found), &err) < 0)
-			return report(prog, err,
-				      err == ENOENT ? "not found in PATH"
-						    : "found in PATH but not executable",
-				      err == ENOENT ? 127 : 126);
-		r = uexec_exec_path(found, argv + i, envp, argv0);
-	} else {
-		r = uexec_exec_path(prog, argv + i, envp, argv0);
-	}
+	if (!strchr(prog, '/'))
+		return run_from_path(prog, argv + i, envp, argv0);
+	r = uexec_exec_path(prog, argv + i, envp, argv0);
 	/* Only a PROGRAM that does not exist is 127; a missing interpreter is 126. */
-	if (r == -ENOENT) {
-		struct statx st;
-
-		if (sys_statx(AT_FDCWD, strchr(prog, '/') ? prog : found, 0, 0, &st) < 0)
-			return report(prog, ENOENT, uexec_reason(), 127);
-	}
+	if (r == -ENOENT && !exists(prog))
+		return report(prog, ENOENT, uexec_reason(), 127);
 	return report(prog, -r, uexec_reason(), 126);
 }

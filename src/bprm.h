@@ -104,7 +104,7 @@ struct bprm {
 	uint64_t stack_top;     /* end of the [stack] VMA */
 	uint64_t stack_lo;      /* where the kernel's stack VMA would start */
 	uint64_t sp;            /* %rsp at entry */
-	unsigned char *image;   /* its bytes, in the arena */
+	unsigned char *image;   /* its bytes in the arena: [sp, gap_lo) then [gap_hi, top) */
 	uint64_t gap_lo, gap_hi; /* the zero gap inside it, never written */
 
 	/* auxv: the running kernel's, in its order, with the program's values */

@@ -343,6 +343,8 @@ void handoff_unmap(struct bprm *b)
 	}
 }
 
+static unsigned char mincore_vec[1];
+
 void commit_exec(struct bprm *b, struct host *h)
 {
 	unsigned char *page;
@@ -375,7 +377,7 @@ void commit_exec(struct bprm *b, struct host *h)
 
 	op(&l, OP_COPY, 0, b->sp, (uint64_t)b->image, b->gap_lo - b->sp, 0, 0, 0);
 	op(&l, OP_ZERO, 0, b->gap_lo, b->gap_hi - b->gap_lo, 0, 0, 0, 0);
-	op(&l, OP_COPY, 0, b->gap_hi, (uint64_t)b->image + (b->gap_hi - b->sp),
+	op(&l, OP_COPY, 0, b->gap_hi, (uint64_t)b->image + (b->gap_lo - b->sp),
 	   b->stack_top - b->gap_hi, 0, 0, 0);
 	/* The images' segments (not their spans: what a hole holds goes), an
 	 * image that moves later where it is now, not where it goes. */
@@ -395,7 +397,12 @@ void commit_exec(struct bprm *b, struct host *h)
 		   b->move[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, b->move[i].to, 0);
 	if (b->vdso_move)
 		SYSCALL_CHECKED(&l, SYS_arch_prctl, ARCH_MAP_VDSO_64, b->vdso_new, 0);
-	op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
+	/* The stack VMA reaches down to stack_lo, as the kernel's: the
+	 * command's own stack usually does already (its arguments were the
+	 * program's and more); else a read there grows it.  What lies below is
+	 * unmapped above (not kept). */
+	if (sys_call3(SYS_mincore, b->stack_lo, PAGE_SIZE, mincore_vec) != 0)
+		op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
 	if (PAGE_START(b->sp) > b->stack_lo)
 		SYSCALL(&l, SYS_madvise, b->stack_lo, PAGE_START(b->sp) - b->stack_lo,
 			MADV_DONTNEED);

@@ -113,7 +113,7 @@ int build_stack(struct bprm *b, struct host *h)
 	uint64_t top = h->stack_top, total = 0, p, strings_lo, sp, u_plat, u_rand, u_execfn, at;
 	uint64_t items, rlim_stack, vm_lo;
 	struct rlimit rl;
-	unsigned char *img;
+	unsigned char *img, *upper;
 	uint64_t *w;
 	int r;
 
@@ -149,11 +149,12 @@ int build_stack(struct bprm *b, struct host *h)
 				  (unsigned long)(top - sp));
 
 	/* Between the platform string and the strings lies the random gap: zero,
-	 * never written here, and cleared in place by the hand-off instead of
-	 * copied, so that its pages are never touched. */
+	 * cleared in place by the hand-off.  The image holds the two sides of
+	 * it back to back ([sp, gap_lo) then [gap_hi, top)): at most 8 KiB less
+	 * scratch memory to touch, each page of which costs a fault. */
 	b->gap_lo = u_plat + sizeof(ARCH_PLATFORM);
 	b->gap_hi = strings_lo;
-	img = arena_alloc(&b->arena, top - sp);
+	img = arena_alloc(&b->arena, (b->gap_lo - sp) + (top - b->gap_hi));
 	if (!img)
 		return uexec_fail(ENOMEM, "out of scratch memory for the stack image");
 	/* fresh arena memory is zero: padding and the top word need no clearing */
@@ -162,18 +163,19 @@ int build_stack(struct bprm *b, struct host *h)
 	b->stack_top = top;
 	b->stack_lo = vm_lo;
 
-	/* strings, ascending: argv, envp, execfn */
+	/* strings, ascending: argv, envp, execfn (above the gap) */
+	upper = img + (b->gap_lo - sp);
 	w = (uint64_t *)img;
 	w[0] = (uint64_t)b->argc;
 	at = strings_lo;
 	for (int i = 0; i < b->argc; i++) {
 		w[1 + i] = at;
-		at = put_str(img, sp, at, arg_at(b, i));
+		at = put_str(upper, strings_lo, at, arg_at(b, i));
 	}
 	w[1 + b->argc] = 0;
 	for (int i = 0; i < b->envc; i++) {
 		w[2 + b->argc + i] = at;
-		at = put_str(img, sp, at, b->envp[i]);
+		at = put_str(upper, strings_lo, at, b->envp[i]);
 	}
 	w[2 + b->argc + b->envc] = 0;
 	b->mm.arg_start = strings_lo;
@@ -181,7 +183,7 @@ int build_stack(struct bprm *b, struct host *h)
 	b->mm.env_start = b->mm.arg_end;
 	b->mm.env_end = at;
 	b->mm.start_stack = sp;
-	put_str(img, sp, at, b->filename);
+	put_str(upper, strings_lo, at, b->filename);
 	memcpy(img + (u_plat - sp), ARCH_PLATFORM, sizeof(ARCH_PLATFORM));
 	if (urandom_bytes(img + (u_rand - sp), 16))
 		return uexec_fail(EIO, "cannot get 16 random bytes for AT_RANDOM");
