@@ -22,6 +22,9 @@ LIBFLAGS  := -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -fvisibility=hidden \
 # uexec itself is a static ET_EXEC linked far from where programs live, so
 # that neither its image nor its brk heap can sit where a program is placed.
 UEXEC_BASE := 0x3f0000000000
+# where the command keeps its scratch memory: 1 MiB above its image, in the
+# same page table (cli/uexec.c gets it from here)
+UEXEC_SCRATCH := 0x3f0000100000
 CLILDFLAGS := -static -nostdlib -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) \
               -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 
@@ -56,6 +59,9 @@ $(SHLIB): $(LIB_OBJS) src/libuexec.map
 
 $(B)/uexec.pc: uexec.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+$(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL
+$(B)/cli/uexec.o: Makefile
 
 $(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/libuexec.a
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc

@@ -14,7 +14,12 @@
 #include "sys.h"
 #include "uexec.h"
 
-#define SCRATCH_HINT 0x3f0100000000UL
+/* Scratch memory: 1 MiB above the command's image, so that both share one
+ * page table (the Makefile's UEXEC_SCRATCH); fewer page-table pages to
+ * allocate at each start and to free in the hand-off. */
+#ifndef SCRATCH_HINT
+#error "SCRATCH_HINT comes from the Makefile (UEXEC_SCRATCH)"
+#endif
 #define DEFAULT_PATH "/bin:/usr/bin"     /* execvp()'s default */
 
 static const char usage[] =

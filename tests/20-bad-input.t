@@ -111,6 +111,7 @@ add_environment()
 	fi
 	cp "$BAD/hello-static" "$TMP/mode-0644" && chmod 644 "$TMP/mode-0644"
 	add_case collide-uexec "$BAD/collide-uexec"
+	add_case collide-scratch "$BAD/collide-scratch"
 	add_case mode-0644 "$TMP/mode-0644"
 	add_noexec
 	add_case missing "$TMP/missing"

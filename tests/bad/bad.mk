@@ -37,6 +37,11 @@ $(BAD)/collide-uexec: tests/bad/collide.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BAD_CFLAGS) -nostdlib -static -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) -o $@ $<
 
+# ... and where the command keeps its scratch memory (cli/uexec.c SCRATCH_HINT).
+$(BAD)/collide-scratch: tests/bad/collide.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BAD_CFLAGS) -nostdlib -static -no-pie -Wl,-Ttext-segment=$(UEXEC_SCRATCH) -o $@ $<
+
 # Regenerate from scratch so a variant dropped from mkbad.c does not linger.
 $(BAD)/variants.stamp: $(BAD)/mkbad $(BAD)/hello-dyn $(BAD)/hello-static $(BAD)/hello-static-pie
 	rm -rf $(BAD)/variants
@@ -44,8 +49,8 @@ $(BAD)/variants.stamp: $(BAD)/mkbad $(BAD)/hello-dyn $(BAD)/hello-static $(BAD)/
 		spie=$(BAD)/hello-static-pie
 	touch $@
 
-bad-fixtures: $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec
+bad-fixtures: $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec $(BAD)/collide-scratch
 
-CHECK_DEPS += $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec
+CHECK_DEPS += $(BAD)/tryexec $(BAD)/variants.stamp $(BAD)/collide-uexec $(BAD)/collide-scratch
 
 .PHONY: bad-fixtures
