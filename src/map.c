@@ -1,11 +1,14 @@
 /*
  * Stage 5 — map: carry one image's plan out.  The whole span is reserved
- * first (PROT_NONE, never replacing anything: a collision is an error, not
- * an overwrite), then the segments are mapped in order - the lowest over
- * the reservation, the rest of which is then given back, the others into
- * that free space - writable partial pages are cleared, and the holes
- * between segments stay free, so the result is what elf_load() leaves.  Nothing outside the span is
- * touched; on failure the span is unmapped and the caller is as before.
+ * first, never replacing anything (a collision is an error, not an
+ * overwrite): by mapping the lowest segment's file over all of it, as
+ * elf_map() maps total_size, or PROT_NONE (a segment not from the file, a
+ * span of 2 MiB or more).  Then the segments are mapped in order - the rest of the
+ * reservation given back in one piece and the others mapped into that
+ * free space - writable partial pages are cleared, and the holes between
+ * segments stay free, so the result is what elf_load() leaves.  Nothing
+ * outside the span is touched; on failure the span is unmapped and the
+ * caller is as before.
  */
 #include <errno.h>
 #include "arch/x86_64/arch.h"
@@ -14,9 +17,14 @@
 
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 
-static int reserve_fixed(struct elf_image *im, uint64_t at, uint64_t len)
+/* Reserves [at, at + len): anonymous PROT_NONE, or when FIRST is given,
+ * that segment's file over the whole span as elf_map() does. */
+static int reserve_fixed(struct elf_image *im, const struct seg_map *first, uint64_t at,
+			 uint64_t len)
 {
-	long p = sys_mmap(at, len, PROT_NONE, RESERVE_FLAGS | MAP_FIXED_NOREPLACE, -1, 0);
+	long p = first ? sys_mmap(at, len, first->prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, im->fd,
+				  first->off)
+		       : sys_mmap(at, len, PROT_NONE, RESERVE_FLAGS | MAP_FIXED_NOREPLACE, -1, 0);
 
 	if (p == -EEXIST)
 		return uexec_fail(EEXIST,
@@ -34,17 +42,27 @@ static int reserve_fixed(struct elf_image *im, uint64_t at, uint64_t len)
 	return 0;
 }
 
-/* Picks the base like the kernel: the top-down allocator, then p_align. */
-static int reserve_span(struct bprm *b, struct elf_image *im)
+/*
+ * Picks the base like the kernel: the top-down allocator, then p_align (or
+ * the planned bias).
+ * With FIRST (the lowest segment, from the file) the span is reserved by
+ * mapping that segment's file over all of it, as elf_map() maps
+ * total_size: one mmap less, and the allocator sees the same request as
+ * the kernel's (a file mapping, which a filesystem may align).
+ */
+static int reserve_span(struct bprm *b, struct elf_image *im, const struct seg_map *first,
+			int *first_mapped)
 {
 	uint64_t len = im->hi - im->lo;
 	long p;
 
+	*first_mapped = first != NULL;
 	if (im->fixed) {
-		int r = reserve_fixed(im, im->bias + im->lo, len);
+		int r = reserve_fixed(im, first, im->bias + im->lo, len);
 
 		if (r != -EEXIST || !b->may_displace)
 			return r;
+		*first_mapped = 0;
 		/* The place is held by what the hand-off unmaps (the library's
 		 * caller, or uexec's own image: "uexec uexec ..."): map the image
 		 * elsewhere, the hand-off moves it there (plan_late_placement()). */
@@ -58,7 +76,8 @@ static int reserve_span(struct bprm *b, struct elf_image *im)
 		im->bias = (uint64_t)p - im->lo;
 		return 0;
 	}
-	p = sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
+	p = first ? sys_mmap(0, len, first->prot, MAP_PRIVATE, im->fd, first->off)
+		  : sys_mmap(0, len, PROT_NONE, RESERVE_FLAGS, -1, 0);
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot reserve %lu bytes for %s", (unsigned long)len,
 				  im->path);
@@ -68,7 +87,7 @@ static int reserve_span(struct bprm *b, struct elf_image *im)
 		sys_munmap((uint64_t)p, len);
 		p &= ~(long)(im->align - 1);
 		im->bias = (uint64_t)p - im->lo;
-		return reserve_fixed(im, (uint64_t)p, len);
+		return reserve_fixed(im, first, (uint64_t)p, len);
 	}
 	im->bias = (uint64_t)p - im->lo;
 	return 0;
@@ -150,9 +169,17 @@ int map_image(struct bprm *b, struct elf_image *im)
 	 * runs single-threaded here.
 	 */
 	int tail = !each && apart && im->nseg > 1 && im->seg[0].addr == im->lo;
+	/* ... and when that segment is from the file, it is the reservation
+	 * itself (not when the image is displaced to scratch memory), for a
+	 * span under 2 MiB: a longer file mapping may be placed THP-aligned,
+	 * and the probe's end would then not be the top of the mmap area that
+	 * the vDSO's place is computed from (host_vdso_place()). */
+	const struct seg_map *first =
+		tail && !im->seg[0].anon && im->hi - im->lo < ARCH_PMD_SIZE ? &im->seg[0] : NULL;
+	int first_mapped = 0;
 
 	if (im->hi > im->lo && !each) {
-		r = reserve_span(b, im);
+		r = reserve_span(b, im, first, &first_mapped);
 		if (r)
 			return r;
 		im->reserved = 1;
@@ -161,6 +188,10 @@ int map_image(struct bprm *b, struct elf_image *im)
 		const struct seg_map *s = &im->seg[i];
 		long p;
 
+		if (first_mapped && i == 0) {
+			p = (long)(im->bias + s->addr); /* mapped as the reservation */
+			goto mapped;
+		}
 		if (tail && i == 1) {
 			sys_munmap(im->bias + s[-1].addr + s[-1].len,
 				   im->hi - (s[-1].addr + s[-1].len));
@@ -192,6 +223,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 					  im->path, (unsigned long)(im->bias + s->addr),
 					  (unsigned long)s->len, (unsigned long)s->off);
 		}
+mapped:
 		if (s->zero_hi > s->zero_lo)
 			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
 	}

@@ -19,6 +19,10 @@
 #define ARCH_BRK_RND       (1UL << 30)
 /* mmap_base is at least this far below the stack (MIN_GAP in mm/util.c). */
 #define ARCH_MMAP_GAP_MIN  (128UL << 20)
+/* PMD size: a file mapping this long or longer may be aligned to it by the
+ * filesystem's get_unmapped_area (thp_get_unmapped_area), an anonymous one
+ * of a multiple of it too. */
+#define ARCH_PMD_SIZE      (2UL << 20)
 /* x86 has no AT_BASE_PLATFORM and defines no AT_HWCAP3/4. */
 
 #endif
