@@ -162,7 +162,7 @@ HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
 HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
-HIDDEN int handoff_map(struct bprm *b, const uint64_t *avoid);
+HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
 

@@ -297,7 +297,36 @@ static void reset_process(const struct bprm *b)
  * kernel allows mapping past the end of a file).  It must not sit where the
  * late placement will move things: the ranges of avoid[].
  */
-int handoff_map(struct bprm *b, const uint64_t *avoid)
+/*
+ * The command puts the page right above its [stack], when that is in the
+ * same 2 MiB as the top of the stack: no page tables of its own to allocate
+ * now and to free at the program's exit.  Nothing goes there otherwise (the
+ * stack grows down, mmap() allocates below mmap_base); with address
+ * randomisation off the stack ends at the top of the address space.
+ */
+static long map_above_stack(const struct host *h, int fd)
+{
+	long p;
+
+	if (h->stack_top + HO_PAGE > ARCH_TASK_SIZE || !(h->stack_top & (ARCH_PMD_SIZE - 1)))
+		return -ENOMEM;
+	p = sys_mmap(h->stack_top, HO_PAGE, PROT_READ | PROT_EXEC,
+		     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+	if (!sys_is_err(p) && (uint64_t)p != h->stack_top) { /* NOREPLACE taken as a hint */
+		sys_munmap((uint64_t)p, HO_PAGE);
+		p = -EEXIST;
+	}
+	return p;
+}
+
+/*
+ * The hand-off page, mapped before the point of no return so that a failure
+ * is still an error: from a memfd named "uexec", so that it shows as
+ * /memfd:uexec in /proc/self/maps; empty until commit_exec() writes it (the
+ * kernel allows mapping past the end of a file).  It must not sit where the
+ * late placement will move things: the ranges of avoid[].
+ */
+int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
 {
 	/* library mode: low memory, away from the top of the mmap area */
 	uint64_t hint = 0x10000;
@@ -309,9 +338,11 @@ int handoff_map(struct bprm *b, const uint64_t *avoid)
 	for (int tries = 0; tries < 8; tries++) {
 		int clash = 0;
 
-		if (uexec_scratch_hint)
+		if (uexec_scratch_hint && tries == 0)
+			p = map_above_stack(h, fd);
+		if (uexec_scratch_hint && (tries > 0 || sys_is_err(p)))
 			p = scratch_mmap(HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd);
-		else
+		if (!uexec_scratch_hint || (tries > 0 && sys_is_err(p)))
 			p = sys_mmap(hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 		if (sys_is_err(p))
 			break;

@@ -266,7 +266,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 			if (b->vdso_move)
 				b->vdso = b->vdso_new + h->vdso_text;
 		}
-		r = handoff_map(b, avoid);
+		r = handoff_map(b, h, avoid);
 		if (r)
 			goto out_undo;
 	}
