@@ -1,7 +1,8 @@
 /*
  * Stage 2 — identify: prepare_binprm() and search_binary_handler().  The
- * first 256 bytes are read (zero-filled past the end of a short file) and
- * each format handler in turn looks at them: -ENOEXEC means "not mine, ask
+ * first 256 bytes are read (zero-filled past the end of a short file; a
+ * little more is read for the ELF loader) and each format handler in turn
+ * looks at them: -ENOEXEC means "not mine, ask
  * the next one"; anything else ends the search.  A new format is one more
  * line in the table.
  */
@@ -24,10 +25,11 @@ int bprm_read_buf(struct bprm *b)
 {
 	long n;
 
-	memset(b->buf, 0, sizeof(b->buf));
 	n = sys_pread(b->fd, b->buf, sizeof(b->buf), 0);
 	if (n < 0)
 		return uexec_fail((int)-n, "cannot read the file header");
+	if (n < BINPRM_BUF_SIZE)
+		memset(b->buf + n, 0, BINPRM_BUF_SIZE - (size_t)n);
 	b->buf_len = n;
 	return 0;
 }

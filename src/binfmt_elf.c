@@ -25,6 +25,23 @@ static const char *type_name(unsigned t)
 	}
 }
 
+/*
+ * pread() of the image, from its first bytes when they hold the range (or
+ * the whole file: a read of them that came short ended at its end).
+ */
+static long image_pread(const struct elf_image *im, void *dst, uint64_t size, uint64_t off)
+{
+	uint64_t have = im->head ? (uint64_t)im->head_len : 0;
+
+	if (im->head && (off + size <= have || have < HEAD_BYTES)) {
+		uint64_t n = off >= have ? 0 : (size < have - off ? size : have - off);
+
+		memcpy(dst, im->head + off, n);
+		return (long)n;
+	}
+	return sys_pread(im->fd, dst, size, off);
+}
+
 /* Checks e_type, e_machine, e_phentsize, e_phnum; reads the program headers. */
 static int read_phdrs(struct bprm *b, struct elf_image *im)
 {
@@ -57,7 +74,7 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	if (eh->e_phoff > INT64_MAX - size)
 		return uexec_fail(err, "%se_phoff %#lx is beyond any file", who,
 				  (unsigned long)eh->e_phoff);
-	n = sys_pread(im->fd, im->ph, size, eh->e_phoff);
+	n = image_pread(im, im->ph, size, eh->e_phoff);
 	if (n < 0)
 		return uexec_fail(err, "%scannot read the program headers at e_phoff %#lx", who,
 				  (unsigned long)eh->e_phoff);
@@ -136,6 +153,7 @@ static int check_loads(struct elf_image *im)
 	return 0;
 }
 
+/* BUF: the first BUF_LEN bytes of the file, from a read of HEAD_BYTES. */
 int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *path,
 		     const unsigned char *buf, long buf_len)
 {
@@ -149,7 +167,10 @@ int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *p
 	memcpy(&im->eh, buf, sizeof(im->eh));
 	if (memcmp(im->eh.e_ident, ELFMAG, SELFMAG) != 0)
 		return uexec_fail(ELIBBAD, "interpreter %s is not an ELF file (no ELF magic)", path);
+	im->head = buf;
+	im->head_len = buf_len;
 	r = read_phdrs(b, im);
+	im->head = NULL;
 	if (r)
 		return r;
 	return check_loads(im);
@@ -159,7 +180,7 @@ int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *p
 static int open_interp(struct bprm *b)
 {
 	struct elf_image *ex = &b->exe;
-	unsigned char ibuf[sizeof(Elf64_Ehdr)];
+	unsigned char *ibuf;
 	int fd, r;
 	long n;
 
@@ -177,7 +198,7 @@ static int open_interp(struct bprm *b)
 		b->interp_path = arena_alloc(&b->arena, p->p_filesz);
 		if (!b->interp_path)
 			return uexec_fail(ENOMEM, "out of scratch memory for PT_INTERP");
-		n = sys_pread(ex->fd, b->interp_path, p->p_filesz, p->p_offset);
+		n = image_pread(ex, b->interp_path, p->p_filesz, p->p_offset);
 		if (n < 0)
 			return uexec_fail((int)-n, "phdr %u: cannot read PT_INTERP", i);
 		if ((uint64_t)n != p->p_filesz)
@@ -198,8 +219,12 @@ static int open_interp(struct bprm *b)
 		}
 		b->has_interp = 1;
 		b->interp.is_interp = 1;
-		memset(ibuf, 0, sizeof(ibuf));
-		n = sys_pread(fd, ibuf, sizeof(ibuf), 0);
+		ibuf = arena_alloc(&b->arena, HEAD_BYTES);
+		if (!ibuf) {
+			sys_close(fd);
+			return uexec_fail(ENOMEM, "out of scratch memory for the interpreter's header");
+		}
+		n = sys_pread(fd, ibuf, HEAD_BYTES, 0);
 		if (n < 0) {
 			sys_close(fd);
 			return uexec_fail((int)-n, "cannot read interpreter %s", b->interp_path);
@@ -221,10 +246,12 @@ int load_elf_binary(struct bprm *b)
 	memcpy(&ex->eh, b->buf, sizeof(ex->eh));
 	ex->file_size = b->file_size;
 	ex->complete_image = b->complete_image;
+	ex->head = b->buf;
+	ex->head_len = b->buf_len;
 	r = read_phdrs(b, ex);
-	if (r)
-		return r;
-	r = open_interp(b);
+	if (r == 0)
+		r = open_interp(b);
+	ex->head = NULL;
 	if (r)
 		return r;
 	/* PT_GNU_STACK: the last one wins; PF_X asks for an executable stack. */

@@ -20,6 +20,10 @@
 #include "uexec.h"
 
 #define BINPRM_BUF_SIZE 256
+/* How much of a file is read at first: the handlers look at BINPRM_BUF_SIZE
+ * bytes of it, the ELF loader takes its program headers and PT_INTERP from
+ * the rest when they lie there (one pread() each less). */
+#define HEAD_BYTES 1024
 #define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
 #define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
 #define MAX_AUXV        48
@@ -43,6 +47,8 @@ struct elf_image {
 	Elf64_Phdr *ph;
 	unsigned phnum;
 	int is_interp;
+	const unsigned char *head; /* the file's first head_len bytes, while loading */
+	long head_len;
 
 	/* plan */
 	uint64_t lo, hi;        /* page-aligned unbiased span of all PT_LOADs */
@@ -78,7 +84,7 @@ struct bprm {
 	int complete_image;     /* an image from memory: every segment must be in it */
 	int fd;
 	uint64_t file_size;     /* of the file b->fd refers to */
-	unsigned char buf[BINPRM_BUF_SIZE];
+	unsigned char buf[HEAD_BYTES]; /* the file's first bytes; zero past its end */
 	long buf_len;
 
 	char **argv;            /* the program's argv: argv0 applied, scripts spliced */
