@@ -223,6 +223,14 @@ static void delete_timers(void)
 	}
 }
 
+static void close_if_cloexec(const struct bprm *b, int fd)
+{
+	if (fd == b->fd || fd == b->interp.fd || fd == b->handoff_fd)
+		return;
+	if (sys_call2(SYS_fcntl, fd, F_GETFD) & FD_CLOEXEC)
+		sys_close(fd);
+}
+
 /* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own and the hand-off memfd,
  * which the hand-off still needs and closes itself. */
 static void close_on_exec(const struct bprm *b)
@@ -232,7 +240,7 @@ static void close_on_exec(const struct bprm *b)
 	long n;
 
 	if (dir < 0)
-		return;
+		return; /* no /proc: library mode stopped long before (host_init()) */
 	while ((n = sys_call3(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
 		for (long off = 0; off < n; off += *(const unsigned short *)(buf + off + 16)) {
 			const char *name = buf + off + 19;
@@ -242,10 +250,8 @@ static void close_on_exec(const struct bprm *b)
 				continue;
 			for (; *name; name++)
 				fd = fd * 10 + (*name - '0');
-			if (fd == dir || fd == b->fd || fd == b->interp.fd || fd == b->handoff_fd)
-				continue;
-			if (sys_call2(SYS_fcntl, fd, F_GETFD) & FD_CLOEXEC)
-				sys_close(fd);
+			if (fd != dir)
+				close_if_cloexec(b, fd);
 		}
 	sys_close(dir);
 }
@@ -288,15 +294,17 @@ static void reset_process(const struct bprm *b)
 	sys_call2(SYS_set_robust_list, NULL, 24);
 	sys_call1(SYS_set_tid_address, NULL);
 	close_on_exec(b);
+	/* a new mm: nothing locked, no mlockall(MCL_FUTURE) */
+	sys_call0(SYS_munlockall);
+	/* begin_new_exec(): dumpable again unless the ids differ, then
+	 * fs.suid_dumpable (whose 2 prctl() cannot set: 0, the stricter) */
+	sys_prctl(PR_SET_DUMPABLE,
+		  (sys_call0(SYS_getuid) == sys_call0(SYS_geteuid) &&
+		   sys_call0(SYS_getgid) == sys_call0(SYS_getegid)) ||
+			  read_sysctl("/proc/sys/fs/suid_dumpable", 0) == 1,
+		  0, 0, 0);
 }
 
-/*
- * The hand-off page, mapped before the point of no return so that a failure
- * is still an error: from a memfd named "uexec", so that it shows as
- * /memfd:uexec in /proc/self/maps; empty until commit_exec() writes it (the
- * kernel allows mapping past the end of a file).  It must not sit where the
- * late placement will move things: the ranges of avoid[].
- */
 /*
  * The command puts the page right above its [stack], when that is in the
  * same 2 MiB as the top of the stack: no page tables of its own to allocate

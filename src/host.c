@@ -17,6 +17,8 @@
 
 struct host uexec_host;
 
+#define PR_GET_AUXV_ 0x41555856 /* <linux/prctl.h> of Linux 6.4 */
+
 static uint64_t auxv_buf[2 * 64];
 
 static uint64_t hex(const char **s)
@@ -130,10 +132,18 @@ int host_init(struct host *h)
 		return scan_maps(h); /* library mode: the caller's mappings change */
 	if (!h->auxv) {
 		size_t len;
+		/* PR_GET_AUXV (Linux 6.4): no /proc, which a process made
+		 * non-dumpable (by a setuid(), say) cannot read its auxv from */
+		long n = sys_prctl(PR_GET_AUXV_, (unsigned long)auxv_buf, sizeof(auxv_buf) - 16, 0, 0);
 
-		r = read_file("/proc/self/auxv", (char *)auxv_buf, sizeof(auxv_buf) - 16, &len);
-		if (r)
-			return uexec_fail(-r, "cannot read /proc/self/auxv");
+		if (n > 0 && (size_t)n <= sizeof(auxv_buf) - 16) {
+			len = (size_t)n;
+		} else {
+			r = read_file("/proc/self/auxv", (char *)auxv_buf, sizeof(auxv_buf) - 16,
+				      &len);
+			if (r)
+				return uexec_fail(-r, "cannot read /proc/self/auxv");
+		}
 		memset((char *)auxv_buf + len, 0, 16);
 		h->auxv = auxv_buf;
 	}

@@ -103,7 +103,7 @@ filter() {
 run() {
 	local name=$1
 	shift
-	env -i A=1 B=2 "$L/run" "$@" x 'y z' </dev/null 3</dev/null \
+	env -i A=1 B=2 ${RUN_DROP:+RUN_DROP=$RUN_DROP} ${RUN_CLOEXEC0:+RUN_CLOEXEC0=1} "$L/run" "$@" x 'y z' </dev/null 3</dev/null \
 		>"$tmp/$name" 2>"$tmp/$name.err"
 	echo $? >"$tmp/$name.rc"
 }
@@ -136,6 +136,37 @@ for f in "${flavours[@]}"; do
 		{ echo "status kernel $(cat "$tmp/$f.kr.rc"), uexec $(cat "$tmp/$f.ur.rc")"
 		  head -n 3 "$tmp/$f.ur.err"
 		  diff "$tmp/$f.kr.f" "$tmp/$f.ur.f"; } >"$tmp/why"
+		not_ok "$label" "$tmp/why"
+	fi
+done
+
+# ---- 1c. a caller that dropped its ids and locked its memory ------------
+# RUN_DROP (tests/lib/run.c): mlockall(MCL_FUTURE), then every id 65534: the
+# caller is non-dumpable (its /proc/self/auxv is root's), and an exec makes
+# it dumpable again and unlocks all; and its stdin is close-on-exec.  As root only; the
+# process has no privilege then, so /proc/self/exe is not compared.
+for f in glibc-pie glibc-static nolibc; do
+	p=$probes/$f
+	label="$f: uexec-execve == kernel-execve from a caller that dropped to uid 65534 after mlockall(MCL_FUTURE), stdin close-on-exec"
+	if [ "$(id -u)" != 0 ]; then
+		skip "$label (not root)"
+		continue
+	fi
+	RUN_DROP=65534 RUN_CLOEXEC0=1 run "$f.kd" kernel-execve "$p"
+	RUN_DROP=65534 RUN_CLOEXEC0=1 run "$f.ud" uexec-execve "$p"
+	# without privilege then: /proc/self/exe stays (tests/probe/unprivileged-keys)
+	filter "$tmp/$f.kd" 0 | grep -v '^proc\.exe_is_prog=' >"$tmp/$f.kd.f"
+	filter "$tmp/$f.ud" 1 | grep -v '^proc\.exe_is_prog=' >"$tmp/$f.ud.f"
+	krc=$(cat "$tmp/$f.kd.rc") urc=$(cat "$tmp/$f.ud.rc")
+	if [ "$krc" = "$urc" ] && [ "$krc" -lt 126 ] &&
+		grep -qx 'auxv.AT_UID=0xfffe' "$tmp/$f.kd" && grep -qx 'task.dumpable=1' "$tmp/$f.kd" &&
+		grep -qx 'task.vmlck_kb=0' "$tmp/$f.kd" && ! grep -q '^fd\.0=' "$tmp/$f.kd" && cmp -s "$tmp/$f.kd.f" "$tmp/$f.ud.f"; then
+		ok "$label"
+	else
+		{ echo "status kernel $krc, uexec $urc"
+		  head -n 5 "$tmp/$f.kd.err" "$tmp/$f.ud.err"
+		  echo "diff (kernel vs uexec, after the exclusions):"
+		  diff "$tmp/$f.kd.f" "$tmp/$f.ud.f"; } >"$tmp/why"
 		not_ok "$label" "$tmp/why"
 	fi
 done

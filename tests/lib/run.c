@@ -42,6 +42,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include "uexec.h"
 
 extern char **environ;
@@ -66,6 +68,32 @@ static void die(const char *what)
 {
 	fprintf(stderr, "run: %s: %s\n", what, strerror(errno));
 	exit(125);
+}
+
+/*
+ * RUN_DROP=UID (as root): last of the set-up, mlockall(MCL_FUTURE), then
+ * every id set to UID (groups dropped): the process is
+ * non-dumpable then, its /proc/self/{auxv,fd} root's and unreadable to it,
+ * and the lock would reach the program's memory.  An exec makes it dumpable
+ * again (the ids agree) and locks nothing.  RUN_CLOEXEC0: stdin is marked
+ * close-on-exec first (the exec closes descriptor 0 too).
+ */
+static void maybe_drop(void)
+{
+	const char *v = getenv("RUN_DROP");
+	uid_t id;
+
+	if (getenv("RUN_CLOEXEC0") && fcntl(0, F_SETFD, FD_CLOEXEC) != 0)
+		die("marking stdin close-on-exec");
+	if (!v)
+		return;
+	id = (uid_t)atoi(v);
+	if (mlockall(MCL_FUTURE) != 0)
+		die("mlockall");
+	if (setgroups(0, NULL) != 0 || setresgid(id, id, id) != 0 || setresuid(id, id, id) != 0)
+		die("dropping to RUN_DROP");
+	if (prctl(PR_GET_DUMPABLE) != 0)
+		die("still dumpable after dropping the ids");
 }
 
 /* The whole file, in malloc'd memory. */
@@ -188,6 +216,7 @@ int main(int argc, char **argv)
 	if (fd < 0 && (strcmp(mode, "fexecve") == 0 || strcmp(mode, "execveat-rel") == 0))
 		die(prog);
 	set_up_caller();
+	maybe_drop();
 
 	if (strcmp(mode, "fork") == 0) {
 		pid_t pid = fork();

@@ -223,6 +223,27 @@ static void limits_report(void)
 	}
 }
 
+/* Locked memory (VmLck of /proc/self/status): none after an exec, even
+ * from a caller that called mlockall(MCL_FUTURE). */
+static void vmlck_report(void)
+{
+	static char text[4096];
+	long n = read_file("/proc/self/status", text, sizeof(text) - 1);
+
+	if (n <= 0)
+		return;
+	text[n] = 0;
+	for (long i = 0; i < n; i++)
+		if ((i == 0 || text[i - 1] == '\n') && p_strncmp(text + i, "VmLck:", 6) == 0) {
+			const char *v = text + i + 6;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			emit("task.vmlck_kb=%lu", p_strtoul(v, NULL, 10));
+			return;
+		}
+}
+
 static void prctl_report(void)
 {
 	int pdeath = -1, subreaper = -1;
@@ -234,6 +255,7 @@ static void prctl_report(void)
 	emit("task.pdeathsig=%d", pdeath);
 	emit("task.subreaper=%d", subreaper);
 	emit("task.dumpable=%ld", sc1(SYS_prctl, PR_GET_DUMPABLE));
+	vmlck_report();
 	emit("task.keepcaps=%ld", sc1(SYS_prctl, PR_GET_KEEPCAPS));
 	emit("task.no_new_privs=%ld", sc1(SYS_prctl, PR_GET_NO_NEW_PRIVS));
 	emit("task.seccomp=%ld", sc1(SYS_prctl, PR_GET_SECCOMP));
