@@ -35,7 +35,7 @@ LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(LIB_SRCS)) $(patsubst %.S,$(B)/%.o,$(LIB_
 SONAME    := libuexec.so.0
 SHLIB     := $(B)/libuexec.so.$(VERSION)
 
-all: $(B)/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
+all: $(B)/uexec $(B)/uexec-handoff $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -60,15 +60,41 @@ $(SHLIB): $(LIB_OBJS) src/libuexec.map
 $(B)/uexec.pc: uexec.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
 
-$(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL
-$(B)/cli/uexec.o: Makefile
+# The command's hand-off page is a private copy of a page of this file (see
+# src/commit.c): the build's own copy, or the installed one for the
+# installed command, which is linked again with that path.
+HANDOFF_FILE         := $(abspath $(B))/uexec-handoff
+HANDOFF_FILE_INSTALL := $(PREFIX)/lib/uexec/uexec-handoff
 
-$(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/libuexec.a
-	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc
+$(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE)"'
+$(B)/cli/uexec.o: Makefile
+$(B)/install/cli/uexec.o: cli/uexec.c Makefile FORCE
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE_INSTALL)"' \
+		-c $< -o $@
+
+# ... and a command whose file is missing: it falls back to a memfd
+# (tests/10-probe.t runs it).
+$(B)/nofile/cli/uexec.o: cli/uexec.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"/nonexistent/uexec-handoff"' \
+		-c $< -o $@
+
+$(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o $(B)/cli/libc.o \
+		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a
+	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $< $(B)/cli/libc.o $(B)/libuexec.a -lgcc
+
+# One page: what it holds is never used (every byte is written over in the
+# private copy), only its name, which is how the page shows in /proc/PID/maps.
+$(B)/uexec-handoff: Makefile
+	@mkdir -p $(dir $@)
+	printf 'uexec hand-off page: each program uexec starts runs its last steps from a private copy of this page, overwritten.\n' >$@.tmp
+	truncate -s 4096 $@.tmp
+	mv $@.tmp $@
 
 # ---- tests -------------------------------------------------------------
 # Each area adds its fixtures to CHECK_DEPS in its own fragment.
-CHECK_DEPS := $(B)/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
+CHECK_DEPS := $(B)/uexec $(B)/uexec-handoff $(B)/nofile/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
 -include tests/*.mk tests/*/*.mk bench/*.mk
 -include fuzz/*.mk
 
@@ -101,11 +127,13 @@ demo: $(B)/uexec $(B)/examples/hello $(B)/examples/hello-static
 bench: $(B)/uexec $(BENCH_DEPS)
 	UEXEC=$(CURDIR)/$(B)/uexec B=$(CURDIR)/$(B) bash bench/run.sh
 
-install: all
+install: all $(B)/install/uexec
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(dir $(HANDOFF_FILE_INSTALL)) \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man3
-	install -m 755 $(B)/uexec $(DESTDIR)$(PREFIX)/bin/uexec
+	install -m 755 $(B)/install/uexec $(DESTDIR)$(PREFIX)/bin/uexec
+	install -m 644 $(B)/uexec-handoff $(DESTDIR)$(HANDOFF_FILE_INSTALL)
 	install -m 644 $(B)/libuexec.a $(DESTDIR)$(PREFIX)/lib/libuexec.a
 	install -m 755 $(SHLIB) $(DESTDIR)$(PREFIX)/lib/$(notdir $(SHLIB))
 	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
@@ -121,4 +149,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all check bench demo install clean
+.PHONY: all check bench demo install clean FORCE
+FORCE:

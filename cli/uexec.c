@@ -17,8 +17,8 @@
 /* Scratch memory: 1 MiB above the command's image, so that both share one
  * page table (the Makefile's UEXEC_SCRATCH); fewer page-table pages to
  * allocate at each start and to free in the hand-off. */
-#ifndef SCRATCH_HINT
-#error "SCRATCH_HINT comes from the Makefile (UEXEC_SCRATCH)"
+#if !defined(SCRATCH_HINT) || !defined(HANDOFF_FILE)
+#error "SCRATCH_HINT and HANDOFF_FILE come from the Makefile"
 #endif
 #define DEFAULT_PATH "/bin:/usr/bin"     /* execvp()'s default */
 
@@ -277,6 +277,7 @@ int uexec_cli_main(uint64_t *sp)
 	uexec_host.move_vdso = 1;
 	uexec_host.fresh = 1;
 	uexec_scratch_hint = SCRATCH_HINT;
+	uexec_handoff_file = HANDOFF_FILE;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

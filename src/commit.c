@@ -2,8 +2,9 @@
  * Stage 6 — commit: the point of no return (begin_new_exec, start_thread).
  *
  * Everything that can fail has been done, the hand-off page included: it is
- * mapped before the point of no return by handoff_map(), from a memfd named
- * "uexec" (so it shows as /memfd:uexec in /proc/self/maps).  Library mode
+ * mapped before the point of no return by handoff_map(), a private copy of a
+ * page of the command's uexec-handoff file, or from a memfd named "uexec"
+ * (so it shows under one of those names in /proc/self/maps).  Library mode
  * first resets what exec resets (reset_process()).  Then commit_exec()
  * writes the page — a copy of handoff.S followed by a list of operations —
  * and jumps into it.  The hand-off then, with no stack and no libc:
@@ -312,14 +313,13 @@ static void reset_process(const struct bprm *b)
  * stack grows down, mmap() allocates below mmap_base); with address
  * randomisation off the stack ends at the top of the address space.
  */
-static long map_above_stack(const struct host *h, int fd)
+static long map_above_stack(const struct host *h, int fd, int prot)
 {
 	long p;
 
 	if (h->stack_top + HO_PAGE > ARCH_TASK_SIZE || !(h->stack_top & (ARCH_PMD_SIZE - 1)))
 		return -ENOMEM;
-	p = sys_mmap(h->stack_top, HO_PAGE, PROT_READ | PROT_EXEC,
-		     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+	p = sys_mmap(h->stack_top, HO_PAGE, prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
 	if (!sys_is_err(p) && (uint64_t)p != h->stack_top) { /* NOREPLACE taken as a hint */
 		sys_munmap((uint64_t)p, HO_PAGE);
 		p = -EEXIST;
@@ -328,30 +328,62 @@ static long map_above_stack(const struct host *h, int fd)
 }
 
 /*
+ * The command's hand-off page: a private, writable copy of a page of
+ * uexec_handoff_file (installed with uexec), filled by commit_exec() and
+ * then made read-execute (never both writable and executable).  It shows
+ * under that file's name in /proc/self/maps, and costs an open and a
+ * copy-on-write fault where a memfd costs creating and, at the program's
+ * exit, tearing down a whole shmem file (about 10 us in all).  -1 when the
+ * file cannot be used: a memfd then.
+ */
+static int open_handoff_file(void)
+{
+	struct statx st;
+	int fd;
+
+	if (!uexec_handoff_file)
+		return -1;
+	fd = sys_openat(AT_FDCWD, uexec_handoff_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	/* a page past the end of the file would be SIGBUS */
+	if (sys_statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE, &st) < 0 ||
+	    !S_ISREG(st.stx_mode) || st.stx_size < HO_PAGE) {
+		sys_close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * The hand-off page, mapped before the point of no return so that a failure
- * is still an error: from a memfd named "uexec", so that it shows as
- * /memfd:uexec in /proc/self/maps; empty until commit_exec() writes it (the
- * kernel allows mapping past the end of a file).  It must not sit where the
- * late placement will move things: the ranges of avoid[].
+ * is still an error: the command's file page (above), else from a memfd
+ * named "uexec", so that it shows as /memfd:uexec in /proc/self/maps, empty
+ * until commit_exec() writes it (the kernel allows mapping past the end of
+ * a file).  It must not sit where the late placement will move things: the
+ * ranges of avoid[].
  */
 int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
 {
 	/* library mode: low memory, away from the top of the mmap area */
 	uint64_t hint = 0x10000;
-	int fd = sys_memfd_create("uexec", MFD_CLOEXEC);
+	int fd = open_handoff_file(), private = fd >= 0;
+	int prot = private ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC;
 	long p = -ENOMEM;
 
+	if (!private)
+		fd = sys_memfd_create("uexec", MFD_CLOEXEC);
 	if (fd < 0)
 		return uexec_fail(-fd, "cannot create the memfd for the hand-off page");
 	for (int tries = 0; tries < 8; tries++) {
 		int clash = 0;
 
 		if (uexec_scratch_hint && tries == 0)
-			p = map_above_stack(h, fd);
+			p = map_above_stack(h, fd, prot);
 		if (uexec_scratch_hint && (tries > 0 || sys_is_err(p)))
-			p = scratch_mmap(HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd);
+			p = scratch_mmap(HO_PAGE, prot, MAP_PRIVATE, fd);
 		if (!uexec_scratch_hint || (tries > 0 && sys_is_err(p)))
-			p = sys_mmap(hint, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+			p = sys_mmap(hint, HO_PAGE, prot, MAP_PRIVATE, fd, 0);
 		if (sys_is_err(p))
 			break;
 		for (const uint64_t *a = avoid; a[1]; a += 2)
@@ -369,6 +401,10 @@ int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
 		return uexec_fail((int)-p, "no room for the hand-off page");
 	}
 	b->handoff = (uint64_t)p;
+	if (private) {
+		sys_close(fd); /* the mapping holds the file */
+		fd = -1;
+	}
 	b->handoff_fd = fd;
 	return 0;
 }
@@ -377,7 +413,8 @@ void handoff_unmap(struct bprm *b)
 {
 	if (b->handoff) {
 		sys_munmap(b->handoff, HO_PAGE);
-		sys_close(b->handoff_fd);
+		if (b->handoff_fd >= 0)
+			sys_close(b->handoff_fd);
 		b->handoff = 0;
 	}
 }
@@ -399,10 +436,16 @@ void commit_exec(struct bprm *b, struct host *h)
 		reset_process(b);
 	ho = b->handoff;
 	fd = b->handoff_fd;
-	/* page-aligned: only the part in use (well under a page) is touched */
-	page = arena_alloc_aligned(&b->arena, HO_PAGE, HO_PAGE);
-	if (!page)
-		goto fatal;
+	if (fd < 0) {
+		/* the private file page: written in place, every byte */
+		page = (unsigned char *)ho;
+		memset(page, 0, HO_PAGE);
+	} else {
+		/* page-aligned: only the part in use (well under a page) is touched */
+		page = arena_alloc_aligned(&b->arena, HO_PAGE, HO_PAGE);
+		if (!page)
+			goto fatal;
+	}
 	memcpy(page, uexec_handoff_start,
 	       (size_t)((uintptr_t)uexec_handoff_end - (uintptr_t)uexec_handoff_start));
 	q = (uint64_t *)page;
@@ -473,9 +516,14 @@ void commit_exec(struct bprm *b, struct host *h)
 	}
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
 
-	if (sys_write(fd, page, HO_PAGE) != HO_PAGE)
-		goto fatal;
-	sys_close(fd);
+	if (fd < 0) {
+		if (sys_call3(SYS_mprotect, ho, HO_PAGE, PROT_READ | PROT_EXEC) != 0)
+			goto fatal;
+	} else {
+		if (sys_write(fd, page, HO_PAGE) != HO_PAGE)
+			goto fatal;
+		sys_close(fd);
+	}
 
 	/* comm: the basename of the path given, 15 characters at most. */
 	ufmtf(comm, sizeof(comm), "%s", b->comm_from_dentry ? dentry_name(b) : b->comm);

@@ -5,6 +5,7 @@
 #include "uexec.h"
 
 uint64_t uexec_scratch_hint;
+const char *uexec_handoff_file;
 
 static struct {
 	int err;

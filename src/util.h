@@ -35,6 +35,8 @@ HIDDEN void arena_release(struct arena *a);
 /* Where uexec puts its own scratch mappings (0: anywhere).  The command keeps
  * them next to its image so that the mmap area stays as the kernel leaves it. */
 extern HIDDEN uint64_t uexec_scratch_hint;
+/* The command's hand-off page file (commit.c); NULL: a memfd. */
+extern HIDDEN const char *uexec_handoff_file;
 HIDDEN uint64_t scratch_hint(uint64_t size);
 HIDDEN long scratch_mmap(uint64_t len, int prot, int flags, int fd);
 

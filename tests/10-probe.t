@@ -19,8 +19,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${B:?B must name the build directory}"
 probes=$B/fixtures/probe
 unpriv_excluded=$here/probe/unprivileged-keys
-# The one difference the design allows: uexec's hand-off page, exactly this.
-HANDOFF='maps.loader.0=r-xp /memfd:uexec (deleted) size=0x1000'
+# The one difference the design allows: uexec's hand-off page, exactly this:
+# a private copy of a page of the build's $B/uexec-handoff, or a memfd's
+# when that file cannot be used ($B/nofile/uexec, section at the end).
+HANDOFF="maps.loader.0=r-xp $B/uexec-handoff size=0x1000"
+HANDOFF_MEMFD='maps.loader.0=r-xp /memfd:uexec (deleted) size=0x1000'
 flavours=(glibc-pie glibc-nopie glibc-static glibc-spie
 	glibc-pie-2m glibc-pie-16m glibc-spie-2m glibc-spie-16m
 	glibc-ttext glibc-execstack musl-static musl-spie nolibc nolibc-robss)
@@ -83,10 +86,10 @@ skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
 # Drops the hand-off page (as if it were not there: loader_page checks it
 # separately) and the keys in $prefixes; FAIL lines always stay.
 filter() {
-	awk -v list="$prefixes" -v handoff="$HANDOFF" '
+	awk -v list="$prefixes" -v handoff="$HANDOFF" -v memfd="$HANDOFF_MEMFD" '
 		BEGIN { n = split(list, p, "\n") }
 		/^FAIL / { print; next }
-		$0 == handoff { dropped = 1; next }
+		($0 == handoff || $0 == memfd) && !dropped { dropped = 1; next }
 		$0 == "maps.loader.count=1" && dropped { print "maps.loader.count=0"; next }
 		{
 			key = $0; sub(/=.*/, "", key)
@@ -177,15 +180,15 @@ compare() {
 	not_ok "$label" "$tmp/why"
 }
 
-# loader_page NAME: uexec left exactly its one named hand-off page.
+# loader_page NAME [LINE]: uexec left exactly its one named hand-off page
+# (LINE: $HANDOFF).
 loader_page() {
-	local out=$tmp/$1
-	if grep -qx 'maps.loader.count=1' "$out" &&
-		grep -qx 'maps.loader.0=r-xp /memfd:uexec (deleted) size=0x1000' "$out"; then
-		ok "$1: only the /memfd:uexec hand-off page remains"
+	local out=$tmp/$1 want=${2:-$HANDOFF}
+	if grep -qx 'maps.loader.count=1' "$out" && grep -qxF "$want" "$out"; then
+		ok "$1: only the hand-off page remains (${want#maps.loader.0=})"
 	else
 		grep '^maps.loader' "$out" >"$tmp/why"
-		not_ok "$1: only the /memfd:uexec hand-off page remains" "$tmp/why"
+		not_ok "$1: only the hand-off page remains (${want#maps.loader.0=})" "$tmp/why"
 	fi
 }
 
@@ -203,7 +206,8 @@ if [ "$(id -u)" = 0 ] && [ $have_r = 1 ] && command -v setpriv >/dev/null; then
 fi
 SETPRIV=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 
-echo "1..$((8 * ${#flavours[@]}))"
+nofile_flavours=(glibc-pie nolibc)
+echo "1..$((8 * ${#flavours[@]} + 2 * ${#nofile_flavours[@]}))"
 for f in "${flavours[@]}"; do
 	p=$probes/$f
 	if [ ! -x "$p" ]; then
@@ -257,4 +261,19 @@ for f in "${flavours[@]}"; do
 	compare "$f: uexec -R == setarch -R" "$f.rdirect" "$f.ruexec"
 	# the personality inherited, not set by uexec: no re-exec of uexec
 	compare "$f: setarch -R uexec == setarch -R" "$f.rdirect" "$f.rsuexec"
+done
+
+# ---- a command whose hand-off page file is missing ----------------------
+# $B/nofile/uexec looks for /nonexistent/uexec-handoff: it must run the
+# program all the same, from a memfd's page.
+for f in "${nofile_flavours[@]}"; do
+	p=$probes/$f
+	if [ ! -x "$B/nofile/uexec" ] || [ ! -x "$p" ]; then
+		not_ok "$f: uexec without its hand-off file == direct (not built)"
+		not_ok "$f.nofile: only the hand-off page remains (not built)"
+		continue
+	fi
+	run "$f.nofile" "$B/nofile/uexec" "$p"
+	compare "$f: uexec without its hand-off file == direct" "$f.direct" "$f.nofile"
+	loader_page "$f.nofile" "$HANDOFF_MEMFD"
 done

@@ -28,7 +28,7 @@ check() {
 }
 
 examples=(execve execveat fexecve execve_mem)
-echo "1..$((2 * ${#examples[@]} + 7))"
+echo "1..$((2 * ${#examples[@]} + 8))"
 
 # The examples as built by make (static library).
 for e in "${examples[@]}"; do
@@ -56,7 +56,7 @@ r=$tmp/root/usr
 missing=
 for f in bin/uexec lib/libuexec.a lib/libuexec.so lib/libuexec.so.0 include/uexec.h \
 	lib/pkgconfig/uexec.pc share/man/man1/uexec.1 share/man/man3/uexec.3 \
-	share/man/man3/uexec_execveat.3; do
+	share/man/man3/uexec_execveat.3 lib/uexec/uexec-handoff; do
 	[ -e "$r/$f" ] || missing="$missing $f"
 done
 [ -z "$missing" ] && ok "installed files are all there" || not_ok "installed files" "missing:$missing"
@@ -64,6 +64,13 @@ soname=$(readelf -d "$r/lib/libuexec.so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.
 [ "$soname" = libuexec.so.0 ] && ok "shared library soname is libuexec.so.0" ||
 	not_ok "shared library soname" "got '$soname'"
 check "installed uexec runs" 0 "hi" "" "$r/bin/uexec" /bin/echo hi
+# its hand-off page is a copy of the installed page file (the PREFIX path)
+if grep -qaF /usr/lib/uexec/uexec-handoff "$r/bin/uexec" &&
+	[ "$(stat -c %s "$r/lib/uexec/uexec-handoff" 2>/dev/null)" = 4096 ]; then
+	ok "installed uexec names PREFIX/lib/uexec/uexec-handoff, a 4096-byte file"
+else
+	not_ok "installed uexec names PREFIX/lib/uexec/uexec-handoff, a 4096-byte file"
+fi
 
 export PKG_CONFIG_SYSROOT_DIR=$tmp/root PKG_CONFIG_PATH=$r/lib/pkgconfig PKG_CONFIG_LIBDIR=$r/lib/pkgconfig
 flags=$(pkg-config --cflags --libs uexec 2>&1)
