@@ -51,7 +51,7 @@ privileged=1
 [ "$(id -u)" = 0 ] || privileged=0
 
 # ok DESC, not_ok DESC [FILE]...: a "#" in DESC is escaped (TAP would read
-# a directive there); $directive (e.g. "TODO why") is appended as one.
+# a directive there); $directive (e.g. "skip why") is appended as one.
 n=0 directive=
 tap() {
 	local desc=${2//\\/\\\\}
@@ -71,11 +71,11 @@ skip() { directive="skip $1" tap ok ""; }
 
 # Per-case settings, reset by check(): the working directory, the lines the
 # kernel's stdout must contain, the kernel's status when it runs ("any": not
-# checked, only compared), argv[0] (-a), a TODO reason, whether output is a
+# checked, only compared), argv[0] (-a), whether output is a
 # probe's (filtered and sorted), and extra words before the command
 # (setarch -R / uexec -R).
 reset_case() {
-	dir=$w want=() want_rc=0 argv0='' todo='' probe=0 kpre=() uopt=()
+	dir=$w want=() want_rc=0 argv0='' probe=0 kpre=() uopt=()
 }
 reset_case
 
@@ -205,7 +205,6 @@ check() {
 			  cat "$res/$u.err"; } >>"$why"
 	fi
 
-	[ -n "$todo" ] && directive="TODO $todo"
 	if [ -s "$why" ]; then
 		not_ok "$label" "$why"
 	else

@@ -46,6 +46,14 @@ files=()
 for f in "${RUNS[@]}" "${OTHERS[@]}"; do
 	[ -f "$f" ] && files+=("$f")
 done
+# the fixtures must be there, or this checks next to nothing
+[ -x "$CHECK" ] || { echo "Bail out! $CHECK is not built"; exit 1; }
+nvar=$(find "$B/fixtures/bad/variants" -maxdepth 1 -type f 2>/dev/null | wc -l)
+nprobe=$(find "$B/fixtures/probe" -maxdepth 1 -type f 2>/dev/null | wc -l)
+if [ "$nvar" -lt 40 ] || [ "$nprobe" -lt 10 ]; then
+	echo "Bail out! fixtures missing: $nvar malformed variants, $nprobe probes (make check builds them)"
+	exit 1
+fi
 echo "1..${#files[@]}"
 
 n=0

@@ -14,10 +14,18 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# every tests/unit/NAME.c must have been built: a missing one is a failure,
+# not a test that silently is not there
+here=$(cd "$(dirname "$0")" && pwd)
 n=0
-for t in "$B"/san/unit/*; do
-	[ -x "$t" ] || continue
+for src in "$here"/unit/*.c; do
+	t=$B/san/unit/$(basename "$src" .c)
 	name=unit/${t##*/}
+	if [ ! -x "$t" ]; then
+		n=$((n + 1))
+		echo "not ok $n - $name: not built ($t)"
+		continue
+	fi
 	"$t" >"$tmp/out" 2>"$tmp/err"
 	st=$?
 	while IFS= read -r line; do

@@ -37,7 +37,7 @@ enum {
 };
 #define FILE_OFFSET 1234
 #define PIPE_BYTES "seven b"
-#define SIG_HANDLED_RT 40 /* SIGRTMIN+6 on glibc and musl */
+#define SIG_HANDLED_RT 40 /* a real-time signal: SIGRTMIN+6 under glibc (34), +5 under musl (35) */
 #define SIG_IGNORED_RT 45
 #define SIG_BLOCKED_RT 50
 
