@@ -6,25 +6,7 @@ set -u
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '# %s\n' "${@:2}"; }
-
-# expect NAME WANT_STATUS WANT_STDOUT WANT_STDERR_GLOB CMD...
-expect() {
-	local name=$1 st=$2 out=$3 err=$4 got_st got_out got_err
-	shift 4
-	got_out=$("$@" 2>"$tmp/err")
-	got_st=$?
-	got_err=$(cat "$tmp/err")
-	# shellcheck disable=SC2053 # the stderr expectation is a glob
-	if [ "$got_st" = "$st" ] && [ "$got_out" = "$out" ] && [[ $got_err == $err ]]; then
-		ok "$name"
-	else
-		not_ok "$name" "status $got_st (want $st)" "stdout: $got_out" "want:   $out" \
-			"stderr: $got_err" "want:   $err"
-	fi
-}
+. "$(dirname "$0")/tap.bash"
 
 echo 1..33
 

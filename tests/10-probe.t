@@ -69,19 +69,13 @@ launched=('sig.act.10=dfl flags=0x0 mask=0x0 restorer=null'
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
+# shellcheck source=tests/tap.bash
+. "$here/tap.bash"
 keys_of() { sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$@"; }
-prefixes=""  # no key is excluded from the privileged comparisons
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	[ $# -gt 0 ] && sed -e 's/^/# /' "$@" | head -n 60
-	return 0
-}
-skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+# No key is excluded from the comparisons, but for /proc/self/exe when this
+# shell lacks what makes it exact (tests/tap.bash can_set_exe).
+prefixes=""
+can_set_exe || prefixes=$(keys_of "$unpriv_excluded")
 
 # Drops the hand-off page (as if it were not there: loader_page checks it
 # separately) and the keys in $prefixes; FAIL lines always stay.
@@ -124,7 +118,7 @@ sanity() {
 		[ -n "$missing" ]; then
 		{ echo "status $(cat "$out.rc"), missing:$missing"
 		  grep '^FAIL' "$out"; cat "$out.err"; } >"$tmp/why"
-		not_ok "$label" "$tmp/why"
+		not_ok_file "$label" "$tmp/why"
 	else
 		ok "$label"
 	fi
@@ -177,7 +171,7 @@ compare() {
 	  head -n 5 "$tmp/$test.err"
 	  echo "diff (direct vs uexec, the hand-off page dropped):"
 	  diff "$tmp/$ref.f" "$tmp/$test.f"; } >"$tmp/why"
-	not_ok "$label" "$tmp/why"
+	not_ok_file "$label" "$tmp/why"
 }
 
 # loader_page NAME [LINE]: uexec left exactly its one named hand-off page
@@ -188,7 +182,7 @@ loader_page() {
 		ok "$1: only the hand-off page remains (${want#maps.loader.0=})"
 	else
 		grep '^maps.loader' "$out" >"$tmp/why"
-		not_ok "$1: only the hand-off page remains (${want#maps.loader.0=})" "$tmp/why"
+		not_ok_file "$1: only the hand-off page remains (${want#maps.loader.0=})" "$tmp/why"
 	fi
 }
 
@@ -254,8 +248,8 @@ for f in "${flavours[@]}"; do
 	run "$f.rsuexec" setarch -R "$UEXEC" "$p"
 	if ! grep -q '^R\.sp=' "$tmp/$f.rdirect"; then
 		echo "setarch -R did not disable randomisation" >"$tmp/why"
-		not_ok "$f: uexec -R == setarch -R" "$tmp/why"
-		not_ok "$f: setarch -R uexec == setarch -R" "$tmp/why"
+		not_ok_file "$f: uexec -R == setarch -R" "$tmp/why"
+		not_ok_file "$f: setarch -R uexec == setarch -R" "$tmp/why"
 		continue
 	fi
 	compare "$f: uexec -R == setarch -R" "$f.rdirect" "$f.ruexec"

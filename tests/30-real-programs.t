@@ -13,6 +13,8 @@
 # table), REAL_PROCFS=1 runs the procfs rows even without the capabilities.
 
 set -u
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 table=$here/real/programs.txt
@@ -87,16 +89,6 @@ make_git_repo() {
 		"${g[@]}" commit -q -a -m 'second commit'
 }
 
-# can_set_mm: whether uexec can make /proc/self/{exe,cmdline} exact.
-# PR_SET_MM_MAP itself needs no capability, but replacing the exe link needs
-# CAP_SYS_ADMIN (21) or CAP_CHECKPOINT_RESTORE (40) through PR_SET_MM_MAP
-# (Linux >= 5.9), or CAP_SYS_RESOURCE (24) through PR_SET_MM_EXE_FILE.
-can_set_mm() {
-	local eff
-	eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
-	(((0x$eff >> 21 | 0x$eff >> 24 | 0x$eff >> 40) & 1))
-}
-
 # first_program CMD: the first word of the command, for the installed check.
 first_program() {
 	local c=${1//@U@/}
@@ -154,7 +146,7 @@ make_fixture "$tmp/fixture" || {
 }
 uexec_q=$(printf '%q' "$UEXEC")
 have_set_mm=${REAL_PROCFS:-0}
-can_set_mm && have_set_mm=1
+can_set_exe && have_set_mm=1
 
 mapfile -t rows < <(grep -v -e '^#' -e '^[[:space:]]*$' "$table")
 echo "1..${#rows[@]}"
@@ -182,7 +174,7 @@ for row in "${rows[@]}"; do
 		continue
 	fi
 	if [[ $flags == *,procfs,* ]] && [ "$have_set_mm" = 0 ]; then
-		echo "ok $n - $name # SKIP exact /proc/self needs CAP_SYS_ADMIN, CAP_CHECKPOINT_RESTORE or CAP_SYS_RESOURCE"
+		echo "ok $n - $name # SKIP exact /proc/self/exe needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"
 		continue
 	fi
 	run_row "" "$cmd" "$in" "$tmp/direct"

@@ -15,28 +15,10 @@ set -u
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	[ $# -gt 1 ] && sed -e 's/^/# /' "$2" | head -n 40
-	return 0
-}
-skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+. "$(dirname "$0")/tap.bash"
 
-# has_cap BIT: the bit is set in this shell's effective capabilities.
-has_cap() {
-	local eff
-	eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
-	[ -n "$eff" ] && (( (16#$eff >> $1) & 1 ))
-}
 why_skip=
-if [ "$(id -u)" != 0 ]; then
-	why_skip="not root"
-elif ! has_cap 21 && ! has_cap 40; then
-	why_skip="neither CAP_SYS_ADMIN nor CAP_CHECKPOINT_RESTORE"
-fi
+can_set_exe || why_skip="neither CAP_SYS_ADMIN nor CAP_CHECKPOINT_RESTORE"
 
 # row NAME FILTER PROG [ARG]...: PROG's output (stdout and stderr, through
 # the shell command FILTER) is the same run directly and through uexec.
@@ -65,7 +47,7 @@ row() {
 	{ echo "status direct $(cat "$tmp/direct.rc"), uexec $(cat "$tmp/uexec.rc")"
 	  echo "direct:"; head -n 5 "$tmp/direct.raw"
 	  echo "uexec:"; head -n 5 "$tmp/uexec.raw"; } >"$tmp/why"
-	not_ok "$name: same path through uexec" "$tmp/why"
+	not_ok_file "$name: same path through uexec" "$tmp/why"
 }
 
 echo 1..5

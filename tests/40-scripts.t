@@ -47,8 +47,11 @@ SHOWS_REAL=$(realpath "$SHOWS")
 
 # Without CAP_SYS_ADMIN/CAP_CHECKPOINT_RESTORE uexec cannot replace
 # /proc/self/exe (README "Known differences"): then it is not compared.
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
+# /proc/self/exe exact through uexec (tests/tap.bash)
 privileged=1
-[ "$(id -u)" = 0 ] || privileged=0
+can_set_exe || privileged=0
 
 # ok DESC, not_ok DESC [FILE]...: a "#" in DESC is escaped (TAP would read
 # a directive there); $directive (e.g. "skip why") is appended as one.

@@ -8,24 +8,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '# %s\n' "${@:2}"; }
-
-# check NAME WANT_STATUS WANT_OUT WANT_ERR_GLOB CMD...
-check() {
-	local name=$1 st=$2 out=$3 err=$4 got got_st got_err
-	shift 4
-	got=$("$@" 2>"$tmp/err")
-	got_st=$?
-	got_err=$(cat "$tmp/err")
-	# shellcheck disable=SC2053
-	if [ "$got_st" = "$st" ] && [ "$got" = "$out" ] && [[ $got_err == $err ]]; then
-		ok "$name"
-	else
-		not_ok "$name" "status $got_st (want $st)" "out: $got" "err: $got_err"
-	fi
-}
+. "$(dirname "$0")/tap.bash"
 
 examples=(execve execveat fexecve execve_mem)
 echo "1..$((2 * ${#examples[@]} + 8))"
@@ -34,14 +17,14 @@ echo "1..$((2 * ${#examples[@]} + 8))"
 for e in "${examples[@]}"; do
 	x=$B/examples/$e
 	if [ "$e" = execveat ]; then
-		check "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin echo hello " world"
-		check "$e: missing program fails cleanly" 126 "" \
+		expect "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin echo hello " world"
+		expect "$e: missing program fails cleanly" 126 "" \
 			"execveat: nope: No such file or directory (*)" "$x" /bin nope
 	else
-		check "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin/echo hello " world"
+		expect "$e runs /bin/echo" 0 "hello  world" "" "$x" /bin/echo hello " world"
 		want=126
 		[ "$e" != execve ] && want=127 # they open the file themselves first
-		check "$e: missing program fails cleanly" $want "" "*No such file or directory*" \
+		expect "$e: missing program fails cleanly" $want "" "*No such file or directory*" \
 			"$x" "$tmp/nope"
 	fi
 done
@@ -63,7 +46,7 @@ done
 soname=$(readelf -d "$r/lib/libuexec.so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 [ "$soname" = libuexec.so.0 ] && ok "shared library soname is libuexec.so.0" ||
 	not_ok "shared library soname" "got '$soname'"
-check "installed uexec runs" 0 "hi" "" "$r/bin/uexec" /bin/echo hi
+expect "installed uexec runs" 0 "hi" "" "$r/bin/uexec" /bin/echo hi
 # its hand-off page is a copy of the installed page file (the PREFIX path)
 if grep -qaF /usr/lib/uexec/uexec-handoff "$r/bin/uexec" &&
 	[ "$(stat -c %s "$r/lib/uexec/uexec-handoff" 2>/dev/null)" = 4096 ]; then
@@ -76,7 +59,7 @@ export PKG_CONFIG_SYSROOT_DIR=$tmp/root PKG_CONFIG_PATH=$r/lib/pkgconfig PKG_CON
 flags=$(pkg-config --cflags --libs uexec 2>&1)
 # shellcheck disable=SC2086 # pkg-config's output is a word list
 if cc -o "$tmp/ex-shared" "$top/examples/fexecve.c" $flags 2>"$tmp/cc.err"; then
-	check "built with pkg-config against libuexec.so, runs" 0 "via so" "" \
+	expect "built with pkg-config against libuexec.so, runs" 0 "via so" "" \
 		env LD_LIBRARY_PATH="$r/lib" "$tmp/ex-shared" /bin/echo via so
 else
 	not_ok "build with pkg-config ($flags)" "$(head -3 "$tmp/cc.err")"
@@ -84,7 +67,7 @@ fi
 # shellcheck disable=SC2086
 if cc -o "$tmp/ex-static" "$top/examples/execve_mem.c" $(pkg-config --cflags uexec) \
 	"$r/lib/libuexec.a" 2>"$tmp/cc.err" && ! readelf -d "$tmp/ex-static" | grep -q libuexec; then
-	check "built against libuexec.a, runs" 0 "via a" "" "$tmp/ex-static" /bin/echo via a
+	expect "built against libuexec.a, runs" 0 "via a" "" "$tmp/ex-static" /bin/echo via a
 else
 	not_ok "build against libuexec.a" "$(head -3 "$tmp/cc.err")"
 fi
