@@ -14,6 +14,16 @@ cases=("--ruid=65534 --euid=0" "--rgid=65534 --egid=0 --clear-groups"
 	"--reuid=65534 --regid=65534 --clear-groups" "--reuid=0 --regid=0 --keep-groups")
 n=0
 echo "1..$((2 * ${#cases[@]}))"
+# setpriv sets other ids only with CAP_SETUID and CAP_SETGID: as root.
+if [ "$(id -u)" != 0 ]; then
+	for c in "${cases[@]}"; do
+		for how in command library; do
+			n=$((n + 1))
+			echo "ok $n # skip setpriv $c ($how): not root"
+		done
+	done
+	exit 0
+fi
 
 ids()
 {

@@ -94,6 +94,7 @@ static void run(int uexec, int dirfd, const char *path, int flags, char *out, si
 		snprintf(out + len, cap - len, "killed by %s\n", sigabbrev_np(WTERMSIG(st)));
 	else if (WEXITSTATUS(st) != 111)
 		snprintf(out + len, cap - len, "status=%d\n", WEXITSTATUS(st));
+	exe_line_unless_exact(out);
 }
 
 /* The text without its "# " lines (uexec's reason). */

@@ -101,6 +101,7 @@ static void run(enum call c, int uexec, char *const argv[], char *const envp[], 
 	close(p[0]);
 	waitpid(pid, &st, 0);
 	snprintf(out + len, cap - len, "status=%#x\n", st);
+	exe_line_unless_exact(out);
 }
 
 static int count(char *const *v)
