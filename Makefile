@@ -84,6 +84,9 @@ $(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o 
 		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $< $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
+# the build's command finds its page file next to it
+$(B)/uexec: | $(B)/uexec-handoff
+
 # One page: what it holds is never used (every byte is written over in the
 # private copy), only its name, which is how the page shows in /proc/PID/maps.
 $(B)/uexec-handoff: Makefile
