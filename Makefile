@@ -71,14 +71,14 @@ $(B)/cli/uexec.o: Makefile
 $(B)/install/cli/uexec.o: cli/uexec.c Makefile FORCE
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE_INSTALL)"' \
-		-c $< -o $@
+		-MMD -MP -c $< -o $@
 
 # ... and a command whose file is missing: it falls back to a memfd
 # (tests/10-probe.t runs it).
 $(B)/nofile/cli/uexec.o: cli/uexec.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"/nonexistent/uexec-handoff"' \
-		-c $< -o $@
+		-MMD -MP -c $< -o $@
 
 $(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o $(B)/cli/libc.o \
 		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a

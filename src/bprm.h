@@ -84,7 +84,8 @@ struct bprm {
 	int complete_image;     /* an image from memory: every segment must be in it */
 	int fd;
 	uint64_t file_size;     /* of the file b->fd refers to */
-	unsigned char buf[HEAD_BYTES]; /* the file's first bytes; zero past its end */
+	unsigned char buf[HEAD_BYTES]; /* the file's first buf_len bytes; the first
+					* BINPRM_BUF_SIZE zero past the file's end */
 	long buf_len;
 
 	char **argv;            /* the program's argv: argv0 applied, scripts spliced */

@@ -363,18 +363,12 @@ static int open_handoff_file(void)
  * a file).  It must not sit where the late placement will move things: the
  * ranges of avoid[].
  */
-int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
+static long handoff_place(const struct host *h, const uint64_t *avoid, int fd, int prot)
 {
 	/* library mode: low memory, away from the top of the mmap area */
 	uint64_t hint = 0x10000;
-	int fd = open_handoff_file(), private = fd >= 0;
-	int prot = private ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC;
 	long p = -ENOMEM;
 
-	if (!private)
-		fd = sys_memfd_create("uexec", MFD_CLOEXEC);
-	if (fd < 0)
-		return uexec_fail(-fd, "cannot create the memfd for the hand-off page");
 	for (int tries = 0; tries < 8; tries++) {
 		int clash = 0;
 
@@ -396,17 +390,65 @@ int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
 		sys_munmap((uint64_t)p, HO_PAGE);
 		p = -ENOMEM;
 	}
+	return p;
+}
+
+int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid)
+{
+	int fd = open_handoff_file();
+	long p;
+
+	if (fd >= 0) {
+		p = handoff_place(h, avoid, fd, PROT_READ | PROT_WRITE);
+		sys_close(fd); /* the mapping holds the file */
+		if (!sys_is_err(p)) {
+			/* the copy made now: a file cut short later is no SIGBUS */
+			*(volatile unsigned char *)p = 0;
+			b->handoff = (uint64_t)p;
+			b->handoff_fd = -1;
+			return 0;
+		}
+	}
+	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot create the memfd for the hand-off page");
+	p = handoff_place(h, avoid, fd, PROT_READ | PROT_EXEC);
 	if (sys_is_err(p)) {
 		sys_close(fd);
 		return uexec_fail((int)-p, "no room for the hand-off page");
 	}
 	b->handoff = (uint64_t)p;
-	if (private) {
-		sys_close(fd); /* the mapping holds the file */
-		fd = -1;
-	}
 	b->handoff_fd = fd;
 	return 0;
+}
+
+/*
+ * The file page could not be made read+execute (its file system is mounted
+ * noexec, or a security module refuses an executable copy-on-write page):
+ * the same bytes go to a memfd mapped at the same address.  Only the
+ * command uses the file page, and nothing irreversible has happened yet.
+ */
+static int handoff_to_memfd(struct bprm *b, const unsigned char *page)
+{
+	unsigned char *copy = arena_alloc_aligned(&b->arena, HO_PAGE, HO_PAGE);
+	int fd;
+	long p;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, page, HO_PAGE);
+	fd = sys_memfd_create("uexec", MFD_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	if (sys_write(fd, copy, HO_PAGE) != HO_PAGE) {
+		sys_close(fd);
+		return -EIO;
+	}
+	sys_munmap(b->handoff, HO_PAGE);
+	p = sys_mmap(b->handoff, HO_PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED_NOREPLACE,
+		     fd, 0);
+	sys_close(fd);
+	return sys_is_err(p) || (uint64_t)p != b->handoff ? -EEXIST : 0;
 }
 
 void handoff_unmap(struct bprm *b)
@@ -517,7 +559,8 @@ void commit_exec(struct bprm *b, struct host *h)
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
 
 	if (fd < 0) {
-		if (sys_call3(SYS_mprotect, ho, HO_PAGE, PROT_READ | PROT_EXEC) != 0)
+		if (sys_call3(SYS_mprotect, ho, HO_PAGE, PROT_READ | PROT_EXEC) != 0 &&
+		    handoff_to_memfd(b, page) != 0)
 			goto fatal;
 	} else {
 		if (sys_write(fd, page, HO_PAGE) != HO_PAGE)

@@ -187,7 +187,7 @@ static uint64_t vdso_text_size(uint64_t ehdr)
 {
 	unsigned n = 1;
 
-	while (n < 16 && mapped(ehdr + n * PAGE_SIZE, 1))
+	while (n < 64 && mapped(ehdr + n * PAGE_SIZE, 1)) /* x86-64's: 2 pages */
 		n++;
 	return n * PAGE_SIZE;
 }

@@ -12,6 +12,11 @@
 #                  more pieces than the hand-off keeps one by one: the
 #                  teardown once unmapped the lowest of them, which the
 #                  program writes to (SIGSEGV); it now keeps the whole span.
+#   handoff-noexec the command's hand-off page file on a noexec mount (a
+#                  bind mount in a private mount namespace, as root): the
+#                  page could not be made executable after the point of no
+#                  return and the command died with SIGSEGV; it now falls
+#                  back to a memfd.
 #
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
@@ -56,8 +61,27 @@ far()
 	done
 }
 
-echo 1..8
+echo 1..9
 far far-segments-small 2 1 5
 far far-segments 200 4096 5
 far far-desc-small 12 1 5 desc
 far far-desc 200 4096 5 desc
+
+# handoff-noexec: a copy of the command outside the build directory, the
+# build directory (with uexec-handoff in it) remounted noexec.
+n=$((n + 1))
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+	echo "ok $n # skip handoff-noexec: needs root and unshare"
+else
+	cp "$UEXEC" "$tmp/uexec"
+	out=$(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,noexec "$1" &&
+		"$2" /bin/cat /proc/self/maps' - "$B" "$tmp/uexec" 2>&1)
+	rs=$?
+	pages=$(printf '%s\n' "$out" | grep -c uexec)
+	if [ $rs = 0 ] && [ "$pages" = 1 ] && printf '%s\n' "$out" | grep -q '/memfd:uexec (deleted)$'; then
+		echo "ok $n - handoff-noexec: runs, one hand-off page (a memfd's)"
+	else
+		echo "not ok $n - handoff-noexec: status $rs, $pages uexec mappings"
+		printf '%s\n' "$out" | grep -e uexec -e fault | head -n 5 | sed 's/^/# /'
+	fi
+fi
