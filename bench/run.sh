@@ -6,12 +6,13 @@
 #   BENCH_N=500 make bench             fewer runs (default 2000; python 300)
 #   UEXEC=/usr/bin/env B=$PWD/build bash bench/run.sh
 #                       the stand-in: the cost of one extra exec
+#   BENCH_BUDGET_US=80  the budget the last lines hold each row to
 #
 # The budget (../shared/DESIGN.md, issue 2): uexec PROGRAM costs at most 80 us more than
 # PROGRAM, for every kind of program.  Figures from a busy machine are noise:
 # run it on an idle one.
 
-set -eu
+set -eu -o pipefail
 : "${UEXEC:?UEXEC must name the uexec command}"
 : "${B:?B must name the build directory}"
 
@@ -43,8 +44,21 @@ row() {
 		printf '%-22s skipped: %s is missing\n' "$label" "$1"
 		return 0
 	fi
-	"$bench" $header -n "$count" -u "$UEXEC" "$label" "$@"
+	"$bench" $header -n "$count" -u "$UEXEC" "$label" "$@" | tee -a "$rows"
 	header=-H
+}
+
+# The budget, row by row, from the table's diff_us column.
+rows=$(mktemp)
+trap 'rm -f "$rows"' EXIT
+verdict() {
+	echo
+	awk -v budget="${BENCH_BUDGET_US:-80}" '
+		$1 != "program" && NF >= 6 {
+			d = $5 + 0
+			printf "%-22s %+7.1f us: %s\n", $1, d,
+				d <= budget ? "within the " budget " us budget" : sprintf("over the %d us budget by %.1f", budget, d - budget)
+		}' "$rows"
 }
 
 status=0
@@ -53,4 +67,5 @@ row hello-glibc-static "$n" "$B/bench/hello-glibc-static" || status=1
 row hello-musl-static "$n" "$B/bench/hello-musl-static" || status=1
 row nolibc-static "$n" "$B/bench/hello-nolibc-static" || status=1
 row python3-c-pass "$n_py" /usr/bin/python3 -c pass || status=1
+verdict
 exit $status
