@@ -44,8 +44,10 @@ row() {
 		printf '%-22s skipped: %s is missing\n' "$label" "$1"
 		return 0
 	fi
-	"$bench" $header -n "$count" -u "$UEXEC" "$label" "$@" | tee -a "$rows"
+	local st=0
+	"$bench" $header -n "$count" -u "$UEXEC" "$label" "$@" | tee -a "$rows" || st=$?
 	header=-H
+	return $st
 }
 
 # The budget, row by row, from the table's diff_us column.
