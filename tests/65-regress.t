@@ -70,8 +70,9 @@ far far-desc 200 4096 5 desc
 # handoff-noexec: a copy of the command outside the build directory, the
 # build directory (with uexec-handoff in it) remounted noexec.
 n=$((n + 1))
-if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
-	echo "ok $n # skip handoff-noexec: needs root and unshare"
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
+	! unshare -m sh -c 'mount --bind / /mnt && mount -o remount,bind,noexec /mnt' 2>/dev/null; then
+	echo "ok $n # skip handoff-noexec: needs root, unshare and mount namespaces"
 else
 	cp "$UEXEC" "$tmp/uexec"
 	out=$(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,noexec "$1" &&
