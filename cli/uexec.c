@@ -210,16 +210,14 @@ extern char _end[]; /* the linker's end of uexec's bss */
  * kernel.randomize_va_space, read off uexec's own fresh layout instead of
  * /proc/sys: with 0 the stack top is STACK_TOP itself; with 2 (and only 2)
  * the kernel put brk a page and a random distance past the end of the bss.
+ * Under ADDR_NO_RANDOMIZE (-R, setarch -R) the layout looks like 0, which
+ * is what counts then: nothing is randomised either way.
  */
 static int va_space_of_this_exec(uint64_t stack_top)
 {
-	uint64_t brk = (uint64_t)sys_call1(SYS_brk, 0);
-
-	if (sys_personality(0xffffffff) & ADDR_NO_RANDOMIZE)
-		return -1; /* nothing to read off; and -R does not need it */
 	if (stack_top == ARCH_TASK_SIZE)
 		return 0;
-	return brk == PAGE_ALIGN((uint64_t)_end) ? 1 : 2;
+	return (uint64_t)sys_call1(SYS_brk, 0) == PAGE_ALIGN((uint64_t)_end) ? 1 : 2;
 }
 
 /* -R: the layout is fixed when a process is exec'd, so uexec re-executes

@@ -198,15 +198,10 @@ static void delete_timers(void)
 	char buf[4096];
 
 	for (int pass = 0; pass < 100000; pass++) {
-		int fd = sys_openat(AT_FDCWD, "/proc/self/timers", O_RDONLY | O_CLOEXEC, 0);
 		int deleted = 0;
-		long n;
+		size_t n;
 
-		if (fd < 0)
-			return;
-		n = sys_read(fd, buf, sizeof(buf) - 1);
-		sys_close(fd);
-		if (n <= 0)
+		if (read_file("/proc/self/timers", buf, sizeof(buf) - 1, &n) < 0 || n == 0)
 			return;
 		buf[n] = 0;
 		for (char *p = buf; (p = strstr(p, "ID: ")) != NULL;) {
@@ -224,37 +219,19 @@ static void delete_timers(void)
 	}
 }
 
-static void close_if_cloexec(const struct bprm *b, int fd)
+/* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own and
+ * the hand-off memfd, which the hand-off still needs and closes itself. */
+static void close_if_cloexec(int dirfd, const char *name, void *bp)
 {
-	if (fd == b->fd || fd == b->interp.fd || fd == b->handoff_fd)
+	const struct bprm *b = bp;
+	int fd = 0;
+
+	for (; *name >= '0' && *name <= '9'; name++)
+		fd = fd * 10 + (*name - '0');
+	if (*name || fd == dirfd || fd == b->fd || fd == b->interp.fd || fd == b->handoff_fd)
 		return;
 	if (sys_call2(SYS_fcntl, fd, F_GETFD) & FD_CLOEXEC)
 		sys_close(fd);
-}
-
-/* do_close_on_exec(): every FD_CLOEXEC descriptor but the program's own and the hand-off memfd,
- * which the hand-off still needs and closes itself. */
-static void close_on_exec(const struct bprm *b)
-{
-	char buf[1024];
-	int dir = sys_openat(AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-	long n;
-
-	if (dir < 0)
-		return; /* no /proc: library mode stopped long before (host_init()) */
-	while ((n = sys_call3(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n; off += *(const unsigned short *)(buf + off + 16)) {
-			const char *name = buf + off + 19;
-			int fd = 0;
-
-			if (name[0] < '0' || name[0] > '9')
-				continue;
-			for (; *name; name++)
-				fd = fd * 10 + (*name - '0');
-			if (fd != dir)
-				close_if_cloexec(b, fd);
-		}
-	sys_close(dir);
 }
 
 /* The final file's own name: what /proc/self/fd/N of it points to, minus
@@ -294,7 +271,8 @@ static void reset_process(const struct bprm *b)
 	drop_rseq();
 	sys_call2(SYS_set_robust_list, NULL, 24);
 	sys_call1(SYS_set_tid_address, NULL);
-	close_on_exec(b);
+	/* without /proc library mode stopped long before (host_init()) */
+	dir_each("/proc/self/fd", close_if_cloexec, (void *)b);
 	/* a new mm: nothing locked, no mlockall(MCL_FUTURE) */
 	sys_call0(SYS_munlockall);
 	/* begin_new_exec(): dumpable again unless the ids differ, then

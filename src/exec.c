@@ -152,26 +152,21 @@ static int name_the_file(struct bprm *b, int dirfd, const char *path)
 	return 0;
 }
 
+static void count_task(int dirfd, const char *name, void *tasks)
+{
+	(void)dirfd;
+	(void)name;
+	(*(int *)tasks)++;
+}
+
 /* execve() of the kernel refuses nothing for threads: it kills them.  A
  * library cannot, so it refuses to replace a process that has any. */
 static int single_threaded(void)
 {
-	char buf[512];
-	int fd = sys_openat(AT_FDCWD, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-	long n;
 	int tasks = 0;
 
-	if (fd < 0)
+	if (dir_each("/proc/self/task", count_task, &tasks) < 0)
 		return 0; /* no /proc: cannot tell; go on */
-	while ((n = sys_call3(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n;) {
-			const char *name = buf + off + 19; /* struct linux_dirent64: d_name */
-
-			if (name[0] != '.')
-				tasks++;
-			off += *(const unsigned short *)(buf + off + 16);
-		}
-	sys_close(fd);
 	if (tasks > 1)
 		return uexec_fail(EBUSY, "the process has %d threads; uexec replaces only a "
 				  "single-threaded process", tasks);

@@ -37,21 +37,6 @@ static uint64_t hex(const char **s)
 	}
 }
 
-static int read_file(const char *path, char *buf, size_t cap, size_t *len)
-{
-	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	size_t n = 0;
-	long r;
-
-	if (fd < 0)
-		return fd;
-	while (n < cap && (r = sys_read(fd, buf + n, cap - n)) > 0)
-		n += (size_t)r;
-	sys_close(fd);
-	*len = n;
-	return 0;
-}
-
 /* One line of /proc/self/maps: the vDSO block, and the top of the mmap area. */
 static void map_line(struct host *h, const char *s, const char *end)
 {

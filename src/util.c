@@ -240,20 +240,52 @@ uint64_t urandom_u64(void)
 	return v;
 }
 
+/* Up to cap bytes of a (small, /proc) file; -errno if it cannot be opened. */
+int read_file(const char *path, char *buf, size_t cap, size_t *len)
+{
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	size_t n = 0;
+	long r;
+
+	if (fd < 0)
+		return fd;
+	while (n < cap && (r = sys_read(fd, buf + n, cap - n)) > 0)
+		n += (size_t)r;
+	sys_close(fd);
+	*len = n;
+	return 0;
+}
+
 unsigned read_sysctl(const char *path, unsigned dflt)
 {
 	char buf[16];
-	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
-	long n;
+	size_t n;
 	unsigned v = 0;
 
-	if (fd < 0)
+	if (read_file(path, buf, sizeof(buf), &n) < 0 || n == 0)
 		return dflt;
-	n = sys_read(fd, buf, sizeof(buf));
-	sys_close(fd);
-	if (n <= 0)
-		return dflt;
-	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+	for (size_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
 		v = v * 10 + (unsigned)(buf[i] - '0');
 	return v;
+}
+
+/* fn(dirfd, name, ctx) for each entry of directory path but "." and ".."
+ * (getdents64, no libc); -errno if it cannot be opened. */
+int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx), void *ctx)
+{
+	char buf[1024];
+	int dir = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	long n;
+
+	if (dir < 0)
+		return dir;
+	while ((n = sys_call3(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n; off += *(const unsigned short *)(buf + off + 16)) {
+			const char *name = buf + off + 19; /* struct linux_dirent64: d_name */
+
+			if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+				fn(dir, name, ctx);
+		}
+	sys_close(dir);
+	return 0;
 }

@@ -44,6 +44,9 @@ HIDDEN void urandom_reset(void);
 HIDDEN int urandom_bytes(void *dst, size_t n);
 HIDDEN uint64_t urandom_u64(void);
 /* A number from a /proc/sys file, or dflt when it cannot be read. */
+HIDDEN int read_file(const char *path, char *buf, size_t cap, size_t *len);
 HIDDEN unsigned read_sysctl(const char *path, unsigned dflt);
+HIDDEN int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx),
+		    void *ctx);
 
 #endif
