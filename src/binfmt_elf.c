@@ -51,13 +51,11 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	uint64_t size;
 	long n;
 
-	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
-		if (im->is_interp) /* checked after the point of no return: SIGSEGV */
-			return uexec_fail(ELIBBAD, "%se_type %u (%s) is not ET_EXEC or ET_DYN", who,
-					  eh->e_type, type_name(eh->e_type));
-		return uexec_fail(ENOEXEC, "e_type %u (%s) is not ET_EXEC or ET_DYN", eh->e_type,
+	/* (the interpreter's e_type the kernel checks after its point of no
+	 * return: SIGSEGV there) */
+	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return uexec_fail(err, "%se_type %u (%s) is not ET_EXEC or ET_DYN", who, eh->e_type,
 				  type_name(eh->e_type));
-	}
 	if (eh->e_machine != ARCH_ELF_MACHINE)
 		return uexec_fail(err, "%se_machine %u is not EM_X86_64 (62)", who, eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))

@@ -24,7 +24,14 @@ printf 'not executable\n' >"$tmp/bin2/prog"   # mode 644: skipped by the search
 cp "$tmp/argv0" "$tmp/bin2/other"
 chmod 644 "$tmp/bin2/other"
 
-expect "--help exits 0, nothing on stderr" 0 "$("$UEXEC" --help)" "" "$UEXEC" --help
+help=$("$UEXEC" --help 2>"$tmp/err")
+st=$?
+if [ $st = 0 ] && ! [ -s "$tmp/err" ] && [ "$(printf '%s\n' "$help" | wc -l)" -ge 15 ]; then
+	ok "--help exits 0, prints the help (15 lines or more), nothing on stderr"
+else
+	not_ok "--help exits 0, prints the help (15 lines or more), nothing on stderr" \
+		"status $st, $(printf '%s\n' "$help" | wc -l) lines" "stderr: $(cat "$tmp/err")"
+fi
 "$UEXEC" --help | grep -q '^Usage: uexec \[OPTION\]... \[--\] PROGRAM \[ARG\]...' &&
 	ok "--help starts with the usage line" || not_ok "--help starts with the usage line"
 for opt in -a -R --version --; do

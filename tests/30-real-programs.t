@@ -149,6 +149,7 @@ have_set_mm=${REAL_PROCFS:-0}
 can_set_exe && have_set_mm=1
 
 mapfile -t rows < <(grep -v -e '^#' -e '^[[:space:]]*$' "$table")
+[ "${#rows[@]}" -ge 50 ] || { echo "Bail out! $table has ${#rows[@]} rows"; exit 1; }
 echo "1..${#rows[@]}"
 n=0
 declare -A seen

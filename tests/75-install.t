@@ -33,7 +33,7 @@ done
 if make -s -C "$top" install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/install.log" 2>&1; then
 	ok "make install DESTDIR=... PREFIX=/usr"
 else
-	not_ok "make install DESTDIR=... PREFIX=/usr" "$(tail -5 "$tmp/install.log")"
+	not_ok_file "make install DESTDIR=... PREFIX=/usr" <(tail -5 "$tmp/install.log")
 fi
 r=$tmp/root/usr
 missing=
@@ -62,14 +62,14 @@ if cc -o "$tmp/ex-shared" "$top/examples/fexecve.c" $flags 2>"$tmp/cc.err"; then
 	expect "built with pkg-config against libuexec.so, runs" 0 "via so" "" \
 		env LD_LIBRARY_PATH="$r/lib" "$tmp/ex-shared" /bin/echo via so
 else
-	not_ok "build with pkg-config ($flags)" "$(head -3 "$tmp/cc.err")"
+	not_ok_file "build with pkg-config ($flags)" "$tmp/cc.err"
 fi
 # shellcheck disable=SC2086
 if cc -o "$tmp/ex-static" "$top/examples/execve_mem.c" $(pkg-config --cflags uexec) \
 	"$r/lib/libuexec.a" 2>"$tmp/cc.err" && ! readelf -d "$tmp/ex-static" | grep -q libuexec; then
 	expect "built against libuexec.a, runs" 0 "via a" "" "$tmp/ex-static" /bin/echo via a
 else
-	not_ok "build against libuexec.a" "$(head -3 "$tmp/cc.err")"
+	not_ok_file "build against libuexec.a" "$tmp/cc.err"
 fi
 if command -v man >/dev/null; then
 	man -l "$r/share/man/man3/uexec.3" 2>/dev/null | grep -q 'uexec_execveat' &&
