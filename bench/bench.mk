@@ -40,3 +40,10 @@ $(BENCH_OUT)/micro: bench/micro.c
 
 .PHONY: bench-fixtures
 bench-fixtures: $(BENCH_DEPS)
+
+# Two builds of uexec against each other (bench/ab.c): not run by `make bench`;
+# bench/RESULTS.md gives the commands it measured each change with.
+BENCH_DEPS += $(BENCH_OUT)/ab
+$(BENCH_OUT)/ab: bench/ab.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
