@@ -1,6 +1,7 @@
 # uexec — execve(2) in user space.  GNU make.
 #
-#   make            build/uexec (the command) and build/libuexec.a (the library)
+#   make            build/uexec (the command) and its build/uexec-handoff page file,
+#                   build/libuexec.a and build/libuexec.so (the library), build/uexec.pc
 #   make demo       run the bundled example directly and through uexec
 #   make check      build everything and every fixture, run the test suite (TAP, prove)
 #   make bench      interleaved direct-vs-uexec start-up benchmark
@@ -9,7 +10,6 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 DESTDIR   ?=
-CC        ?= gcc
 B         := build
 
 # The library is freestanding: raw system calls only, no libc, no TLS, no

@@ -8,7 +8,7 @@
 #                       the stand-in: the cost of one extra exec
 #   BENCH_BUDGET_US=80  the budget the last lines hold each row to
 #
-# The budget (../shared/DESIGN.md, issue 2): uexec PROGRAM costs at most 80 us more than
+# The budget (README "Performance"): uexec PROGRAM costs at most 80 us more than
 # PROGRAM, for every kind of program.  Figures from a busy machine are noise:
 # run it on an idle one.
 
