@@ -5,12 +5,12 @@
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
 : "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
-n=0
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 t() { # NAME COMMAND...: ok if COMMAND succeeds
 	local name=$1
 	shift
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+	if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
 }
 phdrs=$(readelf -lW "$UEXEC")
 echo 1..7

@@ -23,6 +23,8 @@
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 
 set -u
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 : "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
 
 BAD=$B/fixtures/bad
@@ -274,9 +276,9 @@ add_environment
 echo "1..${#NAMES[@]}"
 TABLE=()
 for i in "${!NAMES[@]}"; do
-	n=$((i + 1)) name=${NAMES[$i]} path=${PATHS[$i]}
+	name=${NAMES[$i]} path=${PATHS[$i]}
 	if [ -n "${SKIPS[$i]}" ]; then
-		echo "ok $n - $name # skip ${SKIPS[$i]}"
+		skip "$name: ${SKIPS[$i]}"
 		TABLE+=("$name|skipped||")
 		continue
 	fi
@@ -284,11 +286,10 @@ for i in "${!NAMES[@]}"; do
 	run u "$UEXEC" "$path" "${ARGS[@]}"
 	kernel_outcome
 	if check_uexec "$path" "$name"; then
-		echo "ok $n - $name: kernel $K_DESC"
+		ok "$name: kernel $K_DESC"
 	else
-		echo "not ok $n - $name: kernel $K_DESC"
-		echo "#   $WHY"
-		sed 's/^/#   uexec stderr: /' "$TMP/u.err" | head -5
+		{ echo "  $WHY"; sed 's/^/  uexec stderr: /' "$TMP/u.err" | head -5; } >"$TMP/why"
+		not_ok_file "$name: kernel $K_DESC" "$TMP/why"
 	fi
 	msg=$(head -1 "$TMP/u.err")
 	TABLE+=("$name|$K_DESC|$U_STATUS|$(uexec_errno "$msg")|${msg:0:160}")

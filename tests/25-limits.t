@@ -9,7 +9,8 @@ set -u
 : "${UEXEC:?UEXEC must name the uexec binary}" "${B:?B must name the build directory}"
 E2=$B/fixtures/limits/e2big
 PROG=$B/fixtures/bad/hello-static
-n=0
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 
 outcome() {
 	local out
@@ -28,21 +29,17 @@ same() {
 	# the outcome: "errno=..." or a digest of the program's output, and the status
 	k=$({ "$E2" kernel "$1" "$2" "$3" "$PROG"; echo "status=$?"; } 2>&1 | outcome)
 	u=$({ "$E2" uexec "$1" "$2" "$3" "$PROG"; echo "status=$?"; } 2>&1 | outcome)
-	n=$((n + 1))
 	case $want:$k in
 	runs:ran,\ status=42,*|E2BIG:errno=E2BIG*) ;;
 	*)
-		echo "not ok $n - $name: the kernel did not end as expected ($want)"
-		echo "# kernel: $k"
+		not_ok "$name: the kernel did not end as expected ($want)" "kernel: $k"
 		return
 		;;
 	esac
 	if [ "$k" = "$u" ]; then
-		echo "ok $n - $name: $k"
+		ok "$name: $k"
 	else
-		echo "not ok $n - $name"
-		echo "# kernel: $k"
-		echo "# uexec:  $u"
+		not_ok "$name" "kernel: $k" "uexec:  $u"
 	fi
 }
 

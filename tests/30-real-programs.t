@@ -151,31 +151,29 @@ can_set_exe && have_set_mm=1
 mapfile -t rows < <(grep -v -e '^#' -e '^[[:space:]]*$' "$table")
 [ "${#rows[@]}" -ge 50 ] || { echo "Bail out! $table has ${#rows[@]} rows"; exit 1; }
 echo "1..${#rows[@]}"
-n=0
 declare -A seen
 for row in "${rows[@]}"; do
-	n=$((n + 1))
 	IFS=$'\t' read -r name cmd in flags <<<"$row"
 	in=${in:--}
 	flags=",${flags:-},"
 	if [ -n "${seen[$name]:-}" ]; then
-		echo "not ok $n - $name # duplicate row name"
+		not_ok "$name: a duplicate row name"
 		continue
 	fi
 	seen[$name]=1
 	prog=$(first_program "$cmd")
 	if [[ $flags != *,always,* ]] && ! installed "$prog"; then
-		echo "ok $n - $name # SKIP $prog is not installed"
+		skip "$name: $prog is not installed"
 		continue
 	fi
 	# a build fixture the row names (a Go or Rust program) must exist: a
 	# missing file would fail the same way both runs and prove nothing
 	if missing=$(missing_fixture "$cmd"); then
-		echo "ok $n - $name # SKIP $missing is not built"
+		skip "$name: $missing is not built"
 		continue
 	fi
 	if [[ $flags == *,procfs,* ]] && [ "$have_set_mm" = 0 ]; then
-		echo "ok $n - $name # SKIP exact /proc/self/exe needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"
+		skip "$name: exact /proc/self/exe needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"
 		continue
 	fi
 	run_row "" "$cmd" "$in" "$tmp/direct"
@@ -196,10 +194,10 @@ for row in "${rows[@]}"; do
 		cmp -s "$tmp/direct.err" "$tmp/uexec.err" || bad="$bad stderr"
 	fi
 	if [ -z "$bad" ]; then
-		echo "ok $n - $name"
+		ok "$name"
 		continue
 	fi
-	echo "not ok $n - $name (differs:$bad)"
+	not_ok "$name (differs:$bad)"
 	echo "#   command: $cmd"
 	echo "#   status: direct $(cat "$tmp/direct.status"), uexec $(cat "$tmp/uexec.status")"
 	for what in $bad; do

@@ -53,23 +53,6 @@ SHOWS_REAL=$(realpath "$SHOWS")
 privileged=1
 can_set_exe || privileged=0
 
-# ok DESC, not_ok DESC [FILE]...: a "#" in DESC is escaped (TAP would read
-# a directive there); $directive (e.g. "skip why") is appended as one.
-n=0 directive=
-tap() {
-	local desc=${2//\\/\\\\}
-	n=$((n + 1))
-	echo "$1 $n - ${desc//#/\\#}${directive:+ # $directive}"
-}
-ok() { tap ok "$1"; }
-not_ok() {
-	tap "not ok" "$1"
-	shift
-	[ $# -gt 0 ] && sed -e 's/^/# /' "$@" | head -n 60
-	return 0
-}
-skip() { directive="skip $1" tap ok ""; }
-
 # ---- running a case -----------------------------------------------------
 
 # Per-case settings, reset by check(): the working directory, the lines the
@@ -209,11 +192,10 @@ check() {
 	fi
 
 	if [ -s "$why" ]; then
-		not_ok "$label" "$why"
+		not_ok_file "$label" "$why"
 	else
 		ok "$label"
 	fi
-	directive=
 	reset_case
 }
 
@@ -239,7 +221,7 @@ bf_case() { # NUMBER NAME SIZE EXPECT [KEY=VALUE]...
 	fi
 	mkdir "$w/bf$num"
 	if ! bf_make "$w/bf$num" "$name" "$size" "$@" 2>"$res/why"; then
-		not_ok "$label: generator" "$res/why"
+		not_ok_file "$label: generator" "$res/why"
 		reset_case
 		return
 	fi

@@ -12,14 +12,14 @@ set -u
 probe=$B/fixtures/probe/glibc-static
 cases=("--ruid=65534 --euid=0" "--rgid=65534 --egid=0 --clear-groups"
 	"--reuid=65534 --regid=65534 --clear-groups" "--reuid=0 --regid=0 --keep-groups")
-n=0
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 echo "1..$((2 * ${#cases[@]}))"
 # setpriv sets other ids only with CAP_SETUID and CAP_SETGID: as root.
 if [ "$(id -u)" != 0 ]; then
 	for c in "${cases[@]}"; do
 		for how in command library; do
-			n=$((n + 1))
-			echo "ok $n # skip setpriv $c ($how): not root"
+			skip "setpriv $c ($how): not root"
 		done
 	done
 	exit 0
@@ -35,7 +35,6 @@ ids()
 for c in "${cases[@]}"; do
 	want=$(ids "$c" "$probe")
 	for how in command library; do
-		n=$((n + 1))
 		if [ $how = command ]; then
 			got=$(ids "$c" "$UEXEC" "$probe")
 		else
@@ -43,11 +42,9 @@ for c in "${cases[@]}"; do
 		fi
 		# five entries, or the comparison proves nothing
 		if [ "$(wc -w <<<"$want")" = 5 ] && [ "$got" = "$want" ]; then
-			echo "ok $n - setpriv $c ($how): $want"
+			ok "setpriv $c ($how): $want"
 		else
-			echo "not ok $n - setpriv $c ($how)"
-			echo "# kernel: $want"
-			echo "# uexec:  $got"
+			not_ok "setpriv $c ($how)" "kernel: $want" "uexec:  $got"
 		fi
 	done
 done

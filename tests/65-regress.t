@@ -25,7 +25,8 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ulimit -c 0
-n=0
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 
 # far NAME NLOW GAP_GIB LIMIT [desc]: the kernel exits 7, and so does the
 # program run by uexec and by uexec_execve(), each within LIMIT seconds.
@@ -34,16 +35,14 @@ far()
 	local name=$1 f=$tmp/$1 st rs t0 t1 how run
 
 	if ! "$B/regress/mkfar" "$f" "$2" "$3" ${5:+"$5"} || ! chmod 755 "$f"; then
-		n=$((n + 1))
-		echo "not ok $n - $name: mkfar failed"
+		not_ok "$name: mkfar failed"
 		return
 	fi
 	"$f"
 	st=$?
 	for how in command library; do
-		n=$((n + 1))
 		if [ $st != 7 ]; then
-			echo "not ok $n - $name ($how): the kernel itself does not run it (status $st)"
+			not_ok "$name ($how): the kernel itself does not run it (status $st)"
 			continue
 		fi
 		run=$UEXEC
@@ -53,10 +52,10 @@ far()
 		rs=$?
 		t1=$(date +%s.%N)
 		if [ $rs = 7 ]; then
-			echo "ok $n - $name ($how): $2 segments over $3 GiB${5:+, $5}, status 7 within $4 s"
+			ok "$name ($how): $2 segments over $3 GiB${5:+, $5}, status 7 within $4 s"
 		else
-			echo "not ok $n - $name ($how): $2 segments over $3 GiB${5:+, $5}, status 7 within $4 s"
-			echo "# status $rs (124: timed out, 139: SIGSEGV) after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s: $(head -c 300 "$tmp/err")"
+			not_ok "$name ($how): $2 segments over $3 GiB${5:+, $5}, status 7 within $4 s" \
+				"status $rs (124: timed out, 139: SIGSEGV) after $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s: $(head -c 300 "$tmp/err")"
 		fi
 	done
 }
@@ -69,10 +68,9 @@ far far-desc 200 4096 5 desc
 
 # handoff-noexec: a copy of the command outside the build directory, the
 # build directory (with uexec-handoff in it) remounted noexec.
-n=$((n + 1))
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
 	! unshare -m sh -c 'mount --bind / /mnt && mount -o remount,bind,noexec /mnt' 2>/dev/null; then
-	echo "ok $n # skip handoff-noexec: needs root, unshare and mount namespaces"
+	skip "handoff-noexec: needs root, unshare and mount namespaces"
 else
 	cp "$UEXEC" "$tmp/uexec"
 	out=$(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,noexec "$1" &&
@@ -80,9 +78,9 @@ else
 	rs=$?
 	pages=$(printf '%s\n' "$out" | grep -c uexec)
 	if [ $rs = 0 ] && [ "$pages" = 1 ] && printf '%s\n' "$out" | grep -q '/memfd:uexec (deleted)$'; then
-		echo "ok $n - handoff-noexec: runs, one hand-off page (a memfd's)"
+		ok "handoff-noexec: runs, one hand-off page (a memfd's)"
 	else
-		echo "not ok $n - handoff-noexec: status $rs, $pages uexec mappings"
-		printf '%s\n' "$out" | grep -e uexec -e fault | head -n 5 | sed 's/^/# /'
+		printf '%s\n' "$out" | grep -e uexec -e fault | head -n 5 >"$tmp/why"
+		not_ok_file "handoff-noexec: status $rs, $pages uexec mappings" "$tmp/why"
 	fi
 fi

@@ -5,20 +5,26 @@
 # one thing uexec does differently without privilege.
 
 n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+# tap_line RESULT NAME: one numbered line; a "#" or "\" in NAME is escaped
+# (TAP would read a directive there).
+tap_line() {
+	local name=${2//\\/\\\\}
+	n=$((n + 1))
+	echo "$1 $n - ${name//#/\\#}"
+}
+
+ok() { tap_line ok "$1"; }
 
 # not_ok NAME [LINE]...: the lines follow as TAP comments.
 not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
+	tap_line "not ok" "$1"
 	[ $# -gt 1 ] && printf '# %s\n' "${@:2}"
 	return 0
 }
 
 # not_ok_file NAME FILE: FILE's first 60 lines follow as TAP comments.
 not_ok_file() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
+	tap_line "not ok" "$1"
 	sed -e 's/^/# /' "$2" | head -n 60
 	return 0
 }
