@@ -15,21 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "self.h"
 
 #define VMSIZE_SLACK_KB 256
-
-static long count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	long n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 static long count_maps(void)
 {
@@ -45,24 +33,9 @@ static long count_maps(void)
 	return n;
 }
 
-static long vmsize_kb(void)
-{
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmSize:", 7) == 0)
-			v = strtol(line + 7, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
-	long n, depth = 0, fds = count_fds(), maps = count_maps(), vmsize = vmsize_kb();
+	long n, depth = 0, fds = count_fds(), maps = count_maps(), vmsize = status_kb("VmSize");
 	char a[4][32];
 
 	if (argc != 4 && argc != 8) {

@@ -12,11 +12,11 @@ $(LOAD_B)/small: tests/load/small.c
 	@mkdir -p $(dir $@)
 	$(CC) $(LOAD_CFLAGS) -static -o $@ $<
 
-$(LOAD_B)/chain: tests/load/chain.c
+$(LOAD_B)/chain: tests/load/chain.c tests/load/self.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LOAD_CFLAGS) -static -o $@ $<
 
-$(LOAD_B)/spawner: tests/load/spawner.c
+$(LOAD_B)/spawner: tests/load/spawner.c tests/load/self.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LOAD_CFLAGS) -o $@ $<
 

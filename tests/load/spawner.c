@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "self.h"
 
 extern char **environ;
 
@@ -42,36 +43,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
-/* VmRSS or VmSize of this process in kB, from /proc/self/status. */
-static long vm_kb(const char *key)
-{
-	char line[256];
-	size_t k = strlen(key);
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, key, k) == 0 && line[k] == ':')
-			v = strtol(line + k + 1, NULL, 10);
-	fclose(f);
-	return v;
 }
 
 static int start(struct run *r, long n)
@@ -135,13 +106,13 @@ static void tap(int ok, const char *what, const char *why)
 }
 
 struct usage {
-	int fds;
+	long fds;
 	long rss, size;
 };
 
 static struct usage usage(void)
 {
-	struct usage u = {count_fds(), vm_kb("VmRSS"), vm_kb("VmSize")};
+	struct usage u = {count_fds(), status_kb("VmRSS"), status_kb("VmSize")};
 
 	return u;
 }
@@ -151,9 +122,9 @@ static void compare(const char *phase, struct usage a, struct usage b)
 {
 	char what[128], why[256];
 
-	snprintf(what, sizeof(what), "%s: the parent's descriptors are unchanged (%d)", phase,
+	snprintf(what, sizeof(what), "%s: the parent's descriptors are unchanged (%ld)", phase,
 		 a.fds);
-	snprintf(why, sizeof(why), "%d before, %d after", a.fds, b.fds);
+	snprintf(why, sizeof(why), "%ld before, %ld after", a.fds, b.fds);
 	tap(a.fds > 0 && a.fds == b.fds, what, why);
 	snprintf(what, sizeof(what),
 		 "%s: the parent's memory did not grow (VmRSS %ld -> %ld kB, "
