@@ -268,11 +268,11 @@ static void check(const char *fname, const char *label, int r, int e, int expect
 {
 	const char *reason = uexec_reason(), *threads = busy ? "2 threads: " : "";
 
-	tap(r == -1 && e == expect && reason && *reason, NULL, "%s%s %s: -1, %s (%s)", threads,
+	tap(r == -1 && e == expect && reason && *reason, "%s%s %s: -1, %s (%s)", threads,
 	    fname, label, strerrorname_np(expect), reason ? reason : "NULL");
 	if (r != -1 || e != expect)
 		diag("got %d, errno %s", r, strerrorname_np(e) ? strerrorname_np(e) : "?");
-	tap(intact(&before), NULL, "%s%s %s: the caller is intact", threads, fname, label);
+	tap(intact(&before), "%s%s %s: the caller is intact", threads, fname, label);
 }
 
 /* With a second thread every call fails with EBUSY: the library refuses a
@@ -542,7 +542,7 @@ int main(int argc, char **argv)
 		interp_image = read_all(bad("dyn-interp-missing"), &interp_size);
 	}
 	warm_up();
-	tap(intact(&before), NULL, "the snapshot is stable (nothing called yet)");
+	tap(intact(&before), "the snapshot is stable (nothing called yet)");
 
 	cases(0);
 
@@ -553,7 +553,7 @@ int main(int argc, char **argv)
 	}
 	take(&before);
 	take(&before);
-	tap(intact(&before), NULL, "with a second thread: the snapshot is stable");
+	tap(intact(&before), "with a second thread: the snapshot is stable");
 	busy = 1;
 	cases(1);
 	busy = 0;
@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 			break;
 		usleep(1000);
 	}
-	tap(strcmp(before.threads, "Threads:\t1") == 0, NULL, "the second thread is gone (%s)",
+	tap(strcmp(before.threads, "Threads:\t1") == 0, "the second thread is gone (%s)",
 	    before.threads);
 
 	/* And the caller goes on: it still runs programs, with uexec too. */
@@ -590,7 +590,7 @@ int main(int argc, char **argv)
 			_exit(111);
 		}
 		waitpid(pid, &st, 0);
-		tap(WIFEXITED(st) && WEXITSTATUS(st) == 0, NULL,
+		tap(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "after all that, a fork()ed child still runs a program with uexec_execve (status %#x)",
 		    st);
 	}

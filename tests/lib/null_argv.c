@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "child.h"
 #include "tap.h"
 #include "uexec.h"
 
@@ -75,8 +76,7 @@ static void run(enum call c, int uexec, char *const argv[], char *const envp[], 
 		size_t cap)
 {
 	int p[2], st;
-	size_t len = 0;
-	ssize_t n;
+	size_t len;
 	pid_t pid;
 
 	fflush(stdout);
@@ -95,11 +95,7 @@ static void run(enum call c, int uexec, char *const argv[], char *const envp[], 
 		_exit(111);
 	}
 	close(p[1]);
-	while (len + 1 < cap && (n = read(p[0], out + len, cap - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = 0;
-	close(p[0]);
-	waitpid(pid, &st, 0);
+	st = collect_child(p[0], pid, out, cap, &len);
 	snprintf(out + len, cap - len, "status=%#x\n", st);
 	exe_line_unless_exact(out);
 }
@@ -158,9 +154,9 @@ int main(int argc, char **argv)
 					 count(envps[e].v));
 				good = strncmp(uout, want, strlen(want)) == 0 &&
 				       strstr(uout, "status=0\n") != NULL;
-				tap(good, NULL, "uexec_%s, %s, %s: argc 1, argv[0] \"\"",
+				tap(good, "uexec_%s, %s, %s: argc 1, argv[0] \"\"",
 				    call_name[c], argvs[a].name, envps[e].name);
-				tap(strcmp(kout, uout) == 0, NULL,
+				tap(strcmp(kout, uout) == 0,
 				    "uexec_%s, %s, %s: the same as the kernel's", call_name[c],
 				    argvs[a].name, envps[e].name);
 				if (!good || strcmp(kout, uout)) {

@@ -11,9 +11,9 @@
 
 static int tap_failed;
 
-/* One case: ok unless cond is 0; todo, if not NULL, marks a known bug. */
-__attribute__((format(printf, 3, 4)))
-static void tap(int cond, const char *todo, const char *fmt, ...)
+/* One case: ok unless cond is 0. */
+__attribute__((format(printf, 2, 3)))
+static void tap(int cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -21,11 +21,9 @@ static void tap(int cond, const char *todo, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	if (todo)
-		printf(" # TODO %s", todo);
 	printf("\n");
 	fflush(stdout);
-	if (!cond && !todo)
+	if (!cond)
 		tap_failed = 1;
 }
 
