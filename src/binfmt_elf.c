@@ -48,6 +48,7 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	const Elf64_Ehdr *eh = &im->eh;
 	int err = im->is_interp ? ELIBBAD : ENOEXEC;
 	const char *who = im->is_interp ? "interpreter: " : "";
+	unsigned nload = 0;
 	uint64_t size;
 	long n;
 
@@ -66,13 +67,22 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 		return uexec_fail(err, "%se_phnum is 0: no program headers", who);
 	if (size > MAX_PHDR_BYTES)
 		return uexec_fail(err, "%se_phnum %u: the table is over 64 KiB", who, eh->e_phnum);
-	im->ph = arena_alloc(&b->arena, size);
-	if (!im->ph)
-		return uexec_fail(ENOMEM, "out of scratch memory for program headers");
 	if (eh->e_phoff > INT64_MAX - size)
 		return uexec_fail(err, "%se_phoff %#lx is beyond any file", who,
 				  (unsigned long)eh->e_phoff);
-	n = image_pread(im, im->ph, size, eh->e_phoff);
+	if (im->head && eh->e_phoff + size <= (uint64_t)im->head_len && !(eh->e_phoff & 7)) {
+		/* in the first bytes read, which stay while the image loads: used
+		 * in place (scratch pages are page faults) */
+		im->ph = (const Elf64_Phdr *)(const void *)(im->head + eh->e_phoff);
+		n = (long)size;
+	} else {
+		Elf64_Phdr *copy = arena_alloc(&b->arena, size);
+
+		if (!copy)
+			return uexec_fail(ENOMEM, "out of scratch memory for program headers");
+		n = image_pread(im, copy, size, eh->e_phoff);
+		im->ph = copy;
+	}
 	if (n < 0)
 		return uexec_fail(err, "%scannot read the program headers at e_phoff %#lx", who,
 				  (unsigned long)eh->e_phoff);
@@ -83,9 +93,12 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 				  who, (unsigned long)eh->e_phoff, (unsigned long)size,
 				  (unsigned long)im->file_size);
 	im->phnum = eh->e_phnum;
-	im->seg = arena_alloc(&b->arena, 2 * im->phnum * sizeof(*im->seg));
+	/* two entries per PT_LOAD at most (plan_segment()) */
+	for (unsigned i = 0; i < im->phnum; i++)
+		nload += im->ph[i].p_type == PT_LOAD;
+	im->seg = arena_alloc(&b->arena, 2 * (nload ? nload : 1) * sizeof(*im->seg));
 	if (!im->seg)
-		return uexec_fail(ENOMEM, "out of scratch memory for %u segments", im->phnum);
+		return uexec_fail(ENOMEM, "out of scratch memory for %u segments", nload);
 	return 0;
 }
 

@@ -44,7 +44,7 @@ struct elf_image {
 	const char *path;       /* for messages */
 	uint64_t file_size;
 	Elf64_Ehdr eh;
-	Elf64_Phdr *ph;
+	const Elf64_Phdr *ph;   /* in the first bytes read when they hold it, else a copy */
 	unsigned phnum;
 	int is_interp;
 	const unsigned char *head; /* the file's first head_len bytes, while loading */

@@ -256,15 +256,22 @@ int read_file(const char *path, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
+/* A number from /proc/sys: one read, which a sysctl answers whole (a second
+ * read, to see the end of the file, would cost a system call on every exec). */
 unsigned read_sysctl(const char *path, unsigned dflt)
 {
 	char buf[16];
-	size_t n;
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	long n;
 	unsigned v = 0;
 
-	if (read_file(path, buf, sizeof(buf), &n) < 0 || n == 0)
+	if (fd < 0)
 		return dflt;
-	for (size_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+	n = sys_read(fd, buf, sizeof(buf));
+	sys_close(fd);
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return dflt;
+	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
 		v = v * 10 + (unsigned)(buf[i] - '0');
 	return v;
 }
