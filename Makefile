@@ -25,8 +25,13 @@ UEXEC_BASE := 0x3f0000000000
 # where the command keeps its scratch memory: 1 MiB above its image, in the
 # same page table (cli/uexec.c gets it from here)
 UEXEC_SCRATCH := 0x3f0000100000
-CLILDFLAGS := -static -nostdlib -no-pie -Wl,-Ttext-segment=$(UEXEC_BASE) \
-              -Wl,-z,noexecstack -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
+# how much of it the command maps first thing (src/arch/x86_64/start.S): its
+# variables, then the first arena
+UEXEC_PREMAP  := 0x100000
+# cli/uexec.ld: one read-execute segment, the variables in scratch memory
+CLILDFLAGS := -static -nostdlib -no-pie -Wl,-T,cli/uexec.ld \
+              -Wl,--defsym=__uexec_base=$(UEXEC_BASE) -Wl,--defsym=__uexec_scratch=$(UEXEC_SCRATCH) \
+              -Wl,--defsym=__uexec_premap=$(UEXEC_PREMAP) -Wl,-z,noexecstack -Wl,--build-id=none
 
 LIB_SRCS  := $(wildcard src/*.c) $(wildcard src/arch/x86_64/*.c)
 LIB_ASMS  := $(filter-out src/arch/x86_64/start.S,$(wildcard src/arch/x86_64/*.S))
@@ -67,6 +72,8 @@ HANDOFF_FILE         := $(abspath $(B))/uexec-handoff
 HANDOFF_FILE_INSTALL := $(PREFIX)/lib/uexec/uexec-handoff
 
 $(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE)"'
+$(B)/src/arch/x86_64/start.o: LIBFLAGS += -DUEXEC_SCRATCH=$(UEXEC_SCRATCH) -DUEXEC_PREMAP=$(UEXEC_PREMAP)
+$(B)/src/arch/x86_64/start.o: Makefile
 $(B)/cli/uexec.o: Makefile
 $(B)/install/cli/uexec.o: cli/uexec.c Makefile FORCE
 	@mkdir -p $(dir $@)
@@ -81,7 +88,7 @@ $(B)/nofile/cli/uexec.o: cli/uexec.c Makefile
 		-MMD -MP -c $< -o $@
 
 $(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o $(B)/cli/libc.o \
-		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a
+		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a cli/uexec.ld
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $< $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
 # the build's command finds its page file next to it

@@ -204,7 +204,8 @@ static int parse_fd(const char *s)
 	return v;
 }
 
-extern char _end[]; /* the linker's end of uexec's bss */
+extern char _end[]; /* the end of uexec's image (cli/uexec.ld): where brk starts */
+extern char __uexec_vars_end[]; /* the end of its variables, in scratch memory */
 
 /*
  * kernel.randomize_va_space, read off uexec's own fresh layout instead of
@@ -274,7 +275,13 @@ int uexec_cli_main(uint64_t *sp)
 	uexec_host.auxv = (const uint64_t *)(e + 1);
 	uexec_host.move_vdso = 1;
 	uexec_host.fresh = 1;
-	uexec_scratch_hint = SCRATCH_HINT;
+	/* start.S mapped scratch memory at SCRATCH_HINT: the variables, then
+	 * room for the first arena; further scratch mappings go past it */
+	uexec_scratch_spare_lo = ((uint64_t)__uexec_vars_end + 63) & ~63UL;
+	uexec_scratch_spare_hi = SCRATCH_HINT + uexec_scratch_mapped;
+	if (uexec_scratch_spare_hi <= uexec_scratch_spare_lo)
+		uexec_scratch_spare_lo = uexec_scratch_spare_hi = 0;
+	uexec_scratch_hint = SCRATCH_HINT + uexec_scratch_mapped + PAGE_SIZE;
 	uexec_handoff_file = HANDOFF_FILE;
 
 	for (i = 1; i < argc; i++) {

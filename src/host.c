@@ -19,7 +19,9 @@ struct host uexec_host;
 
 #define PR_GET_AUXV_ 0x41555856 /* <linux/prctl.h> of Linux 6.4 */
 
-static uint64_t auxv_buf[2 * 64];
+/* Library mode only: its own section, which the command's linker script
+ * (cli/uexec.ld) keeps off the page its variables share with its arena. */
+static uint64_t auxv_buf[2 * 64] __attribute__((section(".bss.uexec_lib")));
 
 static uint64_t hex(const char **s)
 {

@@ -5,6 +5,8 @@
 #include "uexec.h"
 
 uint64_t uexec_scratch_hint;
+uint64_t uexec_scratch_mapped;
+uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
 const char *uexec_handoff_file;
 
 static struct {
@@ -171,6 +173,15 @@ int arena_init(struct arena *a, size_t size)
 {
 	long p;
 
+	if (uexec_scratch_spare_lo && uexec_scratch_spare_hi - uexec_scratch_spare_lo >= size) {
+		/* the rest of the memory start.S mapped: untouched, so zero */
+		a->base = uexec_scratch_spare_lo;
+		a->size = size;
+		a->used = 0;
+		a->mapped = 0;
+		uexec_scratch_spare_lo = uexec_scratch_spare_hi = 0; /* once: never dirty */
+		return 0;
+	}
 	size = PAGE_ALIGN(size);
 	p = scratch_mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (sys_is_err(p))
@@ -178,6 +189,7 @@ int arena_init(struct arena *a, size_t size)
 	a->base = (uint64_t)p;
 	a->size = size;
 	a->used = 0;
+	a->mapped = 1;
 	return 0;
 }
 
@@ -186,9 +198,10 @@ void *arena_alloc(struct arena *a, size_t size)
 	return arena_alloc_aligned(a, size, 64);
 }
 
+/* align: a power of two, for the address (the base need not be aligned) */
 void *arena_alloc_aligned(struct arena *a, size_t size, uint64_t align)
 {
-	uint64_t at = (a->used + align - 1) & ~(align - 1);
+	uint64_t at = ((a->base + a->used + align - 1) & ~(align - 1)) - a->base;
 
 	if (at > a->size || a->size - at < size)
 		return NULL;
@@ -198,7 +211,7 @@ void *arena_alloc_aligned(struct arena *a, size_t size, uint64_t align)
 
 void arena_release(struct arena *a)
 {
-	if (a->size)
+	if (a->size && a->mapped)
 		sys_munmap(a->base, a->size);
 	a->size = 0;
 }
@@ -210,25 +223,25 @@ void arena_release(struct arena *a)
  */
 static struct {
 	unsigned char b[64];
-	unsigned used;
-} pool = { .used = 64 };
+	unsigned left; /* bytes of b not handed out yet, at its end (zero: none) */
+} pool;
 
 void urandom_reset(void)
 {
-	pool.used = sizeof(pool.b);
+	pool.left = 0;
 }
 
 int urandom_bytes(void *dst, size_t n)
 {
 	if (n > sizeof(pool.b))
 		return -1;
-	if (pool.used + n > sizeof(pool.b)) {
+	if (pool.left < n) {
 		if (sys_getrandom(pool.b, sizeof(pool.b), 0) != (long)sizeof(pool.b))
 			return -1;
-		pool.used = 0;
+		pool.left = sizeof(pool.b);
 	}
-	memcpy(dst, pool.b + pool.used, n);
-	pool.used += (unsigned)n;
+	memcpy(dst, pool.b + sizeof(pool.b) - pool.left, n);
+	pool.left -= (unsigned)n;
 	return 0;
 }
 

@@ -26,6 +26,7 @@ HIDDEN void uexec_clear_error(void);
 /* A bump allocator over mmap'd memory; everything is dropped at once. */
 struct arena {
 	uint64_t base, size, used;
+	int mapped;             /* its own mapping, unmapped when released */
 };
 HIDDEN int arena_init(struct arena *a, size_t size);
 HIDDEN void *arena_alloc(struct arena *a, size_t size);
@@ -35,6 +36,10 @@ HIDDEN void arena_release(struct arena *a);
 /* Where uexec puts its own scratch mappings (0: anywhere).  The command keeps
  * them next to its image so that the mmap area stays as the kernel leaves it. */
 extern HIDDEN uint64_t uexec_scratch_hint;
+/* The command: how much scratch memory start.S mapped at the scratch address
+ * (its variables first), and the part of it the first arena may take. */
+extern HIDDEN uint64_t uexec_scratch_mapped;
+extern HIDDEN uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
 /* The command's hand-off page file (commit.c); NULL: a memfd. */
 extern HIDDEN const char *uexec_handoff_file;
 HIDDEN uint64_t scratch_hint(uint64_t size);
