@@ -93,15 +93,17 @@ int open_exec_at(int dirfd, const char *path, int at_flags, int *fdp, uint64_t *
 		sys_close(fd);
 		return uexec_fail(EACCES, "%s, not a regular file", file_kind(st.stx_mode));
 	}
+	/* X_OK on a regular file also fails on a noexec mount (do_faccessat()
+	 * checks path_noexec() first): statfs only to say which it was */
 	r = sys_faccessat2(fd, "", 1 /* X_OK */, AT_EMPTY_PATH | AT_EACCESS);
 	if (r < 0) {
+		int noexec = r == -EACCES && sys_call2(SYS_fstatfs, fd, &sf) == 0 &&
+			     (sf.f_flags & ST_NOEXEC_FLAG);
+
 		sys_close(fd);
+		if (noexec)
+			return uexec_fail(EACCES, "the file system is mounted noexec");
 		return uexec_fail(-r, "no execute permission (mode %#o)", st.stx_mode & 07777);
-	}
-	r = (int)sys_call2(SYS_fstatfs, fd, &sf);
-	if (r == 0 && (sf.f_flags & ST_NOEXEC_FLAG)) {
-		sys_close(fd);
-		return uexec_fail(EACCES, "the file system is mounted noexec");
 	}
 	*fdp = fd;
 	if (size)

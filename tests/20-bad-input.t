@@ -59,12 +59,14 @@ trap 'exit 130' INT TERM
 NAMES=()
 PATHS=()
 SKIPS=()
+REASONS=()
 
-add_case()
+add_case() # NAME PATH [SKIP-REASON [GLOB the reason in parentheses must match]]
 {
 	NAMES+=("$1")
 	PATHS+=("$2")
 	SKIPS+=("${3:-}")
+	REASONS+=("${4:-?*}")
 }
 
 add_files()
@@ -92,7 +94,7 @@ add_noexec()
 		NOEXEC_MNT=$TMP/noexec
 		cp "$BAD/hello-static" "$NOEXEC_MNT/hello" && chmod 755 "$NOEXEC_MNT/hello"
 	fi
-	add_case noexec-mount "$TMP/noexec/hello" "$why"
+	add_case noexec-mount "$TMP/noexec/hello" "$why" "*noexec*"
 }
 
 add_environment()
@@ -116,7 +118,7 @@ add_environment()
 	cp "$BAD/hello-static" "$TMP/mode-0644" && chmod 644 "$TMP/mode-0644"
 	add_case collide-uexec "$BAD/collide-uexec"
 	add_case collide-scratch "$BAD/collide-scratch"
-	add_case mode-0644 "$TMP/mode-0644"
+	add_case mode-0644 "$TMP/mode-0644" "" "no execute permission*"
 	add_noexec
 	add_case missing "$TMP/missing"
 	add_case not-a-dir "$BAD/hello-static/x"
@@ -232,7 +234,7 @@ check_uexec()
 			WHY="status $U_STATUS, want $want"
 			return 1
 		fi
-		one_line_matches "uexec: $qpath: $(glob_quote "$K_TEXT") (?*)"
+		one_line_matches "uexec: $qpath: $(glob_quote "$K_TEXT") ($REASON)"
 		;;
 	signal)
 		if [ "$U_STATUS" != 126 ]; then
@@ -282,6 +284,7 @@ for i in "${!NAMES[@]}"; do
 		TABLE+=("$name|skipped||")
 		continue
 	fi
+	REASON=${REASONS[$i]}
 	run k "$TRY" "$path" "${ARGS[@]}"
 	run u "$UEXEC" "$path" "${ARGS[@]}"
 	kernel_outcome
