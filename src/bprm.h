@@ -95,7 +95,8 @@ struct bprm {
 	int again;              /* a "#!" handler named the next file to run */
 	int dry_run;            /* check and plan only: open no interpreter, map nothing */
 	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
-	int map_each;           /* command mode: ET_EXEC segments mapped one by one */
+	int map_each;           /* command mode: segments mapped one by one (map.c) */
+	uint64_t mmap_top;      /* ... and mmap_base, when the mmap area is empty */
 	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */

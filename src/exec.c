@@ -232,6 +232,9 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		r = host_vdso_park(h);
 		if (r)
 			goto out_undo;
+		/* the vDSO was the first thing the kernel put below mmap_base */
+		if (h->vdso_parked && h->fresh)
+			b->mmap_top = h->vdso_hi;
 	}
 	r = map_image(b, &b->exe);
 	if (r)

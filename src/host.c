@@ -156,7 +156,8 @@ int host_init(struct host *h)
  * from uexec's static image nothing else is mapped next to them, so they
  * end where mincore() first finds no mapping.
  */
-#define VVAR_GUESS 6
+#define VVAR_GUESS      6
+#define VDSO_TEXT_GUESS 2
 
 /* Whether all of [addr, addr + pages) is mapped. */
 static int mapped(uint64_t addr, unsigned pages)
@@ -185,17 +186,21 @@ static int find_vdso(struct host *h)
 
 	if (!ehdr)
 		return 0; /* booted with vdso=0: nothing to keep or move */
-	/* Six data pages on current kernels: two probes confirm that guess;
-	 * otherwise /proc/self/maps says. */
-	if (!mapped(ehdr - VVAR_GUESS * PAGE_SIZE, VVAR_GUESS) ||
-	    mapped(ehdr - (VVAR_GUESS + 1) * PAGE_SIZE, 1))
-	{	/* another kernel, or something right below: ask /proc */
-		return scan_maps(h);
-	}
+	/* Six data pages and two of text on current kernels: three probes
+	 * confirm that guess (all mapped, nothing right below or above); the
+	 * text's size is probed for otherwise, and /proc/self/maps read when
+	 * the data pages are not six. */
 	lo = ehdr - VVAR_GUESS * PAGE_SIZE;
 	h->vdso_lo = lo;
-	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	h->vdso_text = ehdr - lo;
+	if (mapped(lo, VVAR_GUESS + VDSO_TEXT_GUESS) && !mapped(lo - PAGE_SIZE, 1) &&
+	    !mapped(ehdr + VDSO_TEXT_GUESS * PAGE_SIZE, 1)) {
+		h->vdso_hi = ehdr + VDSO_TEXT_GUESS * PAGE_SIZE;
+		return 0;
+	}
+	if (!mapped(lo, VVAR_GUESS) || mapped(lo - PAGE_SIZE, 1))
+		return scan_maps(h); /* another kernel, or something right below */
+	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	return 0;
 }
 

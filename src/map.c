@@ -152,13 +152,21 @@ int map_image(struct bprm *b, struct elf_image *im)
 	int r;
 
 	/*
-	 * An ET_EXEC in a fresh process whose segments do not overlap needs no
-	 * reservation: each segment is mapped where it must be, never over
-	 * anything (one mmap less on the command's hot path).  Otherwise the
-	 * whole span is reserved first and the segments go over it.
+	 * In the command's fresh process an image whose segments do not overlap
+	 * needs no reservation: each segment is mapped where it must be, never
+	 * over anything (a reservation and the munmap of its tail less on the
+	 * hot path).  That is where it must be for a fixed image (an ET_EXEC,
+	 * a PIE at its planned bias), and for one placed top-down (the
+	 * interpreter, a static-pie) in the mmap area emptied for it
+	 * (b->mmap_top): the kernel's first fit there is known, the span right
+	 * below mmap_base, aligned down (under 2 MiB only: a longer file
+	 * mapping may be placed THP-aligned).  Otherwise the whole span is
+	 * reserved first and the segments go over it.
 	 */
 	int apart = !segments_overlap(im);
-	int each = im->eh.e_type == ET_EXEC && b->map_each && apart;
+	int placed = !im->fixed && b->map_each && b->mmap_top && apart && im->hi > im->lo &&
+		     im->hi - im->lo < ARCH_PMD_SIZE && b->mmap_top - im->lo >= im->hi - im->lo;
+	int each = (im->fixed || placed) && b->map_each && apart;
 	int fixed = each ? MAP_FIXED_NOREPLACE : MAP_FIXED;
 	/*
 	 * Reserved, with the first segment at the bottom and the others above
@@ -178,6 +186,10 @@ int map_image(struct bprm *b, struct elf_image *im)
 		tail && !im->seg[0].anon && im->hi - im->lo < ARCH_PMD_SIZE ? &im->seg[0] : NULL;
 	int first_mapped = 0;
 
+	if (placed) {
+		im->area_top = b->mmap_top;
+		im->bias = ((b->mmap_top - (im->hi - im->lo)) & ~(im->align - 1)) - im->lo;
+	}
 	if (im->hi > im->lo && !each) {
 		r = reserve_span(b, im, first, &first_mapped);
 		if (r)
