@@ -97,6 +97,8 @@ struct bprm {
 	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
 	int map_each;           /* command mode: segments mapped one by one (map.c) */
 	uint64_t mmap_top;      /* ... and mmap_base, when the mmap area is empty */
+	int vdso_stays;         /* ... the top image goes right above the vDSO (exec.c) */
+	uint64_t rlim_stack;    /* RLIMIT_STACK's soft limit */
 	int depth;
 
 	int randomize;          /* PF_RANDOMIZE */
@@ -168,6 +170,7 @@ HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
+HIDDEN uint64_t mmap_base_max(uint64_t rlim_stack, int randomize);
 HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);

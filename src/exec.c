@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "exec.h"
@@ -121,6 +122,58 @@ out:
 }
 
 /*
+ * Maps the program and its interpreter.  Only an interpreter or a
+ * static-pie goes to the top of the mmap area, where the kernel maps it
+ * before the vDSO, which ends up right below it.  In the command's fresh
+ * process the vDSO is the only thing in that area, ending at uexec's own
+ * mmap_base; the kernel picks mmap_base at random, and a base one span
+ * higher is as likely a pick (unless it would be above the highest the
+ * kernel gives: then, and with no randomisation, the exact one is needed).
+ * With that base the image goes right above the vDSO, and the vDSO is
+ * where the kernel would have put it: it stays.  Otherwise it is unmapped
+ * first and mapped again below the image afterwards (host_vdso_place()).
+ */
+static int park_vdso(struct bprm *b, struct host *h)
+{
+	int r = host_vdso_park(h);
+
+	/* the vDSO was the first thing the kernel put below mmap_base */
+	if (!r && h->vdso_parked && h->fresh)
+		b->mmap_top = h->vdso_hi;
+	return r;
+}
+
+static int map_images(struct bprm *b, struct host *h)
+{
+	struct elf_image *top = top_image(b);
+	uint64_t span = top ? top->hi - top->lo : 0;
+	int r = 0;
+
+	if (h->move_vdso && top && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
+	    span && span < ARCH_PMD_SIZE && h->vdso_hi &&
+	    h->vdso_hi + span <= mmap_base_max(b->rlim_stack, b->randomize)) {
+		b->mmap_top = h->vdso_hi + span;
+		b->vdso_stays = 1;
+	} else if (h->move_vdso && top) {
+		r = park_vdso(b, h);
+	}
+	if (r == 0)
+		r = map_image(b, &b->exe);
+	if (r == 0 && b->has_interp)
+		r = map_image(b, &b->interp);
+	if (r == -EEXIST && b->vdso_stays) {
+		/* something right above the vDSO (map.c gave up at once): the
+		 * usual way after all, for the image at the top */
+		b->vdso_stays = 0;
+		uexec_clear_error();
+		r = park_vdso(b, h);
+		if (r == 0)
+			r = map_image(b, top);
+	}
+	return r;
+}
+
+/*
  * bprm->filename of execveat(): the path as given when it is absolute or
  * relative to the cwd, else /dev/fd/N or /dev/fd/N/path; a script run that
  * way through a close-on-exec N could not be opened by its interpreter.
@@ -217,6 +270,11 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 				       : read_sysctl("/proc/sys/kernel/randomize_va_space", 2);
 	b->randomize = !(pers & ADDR_NO_RANDOMIZE) && b->va_space != 0;
 
+	{
+		struct rlimit rl;
+
+		b->rlim_stack = sys_getrlimit(RLIMIT_STACK, &rl) ? ARCH_STK_LIM : rl.rlim_cur;
+	}
 	r = open_exec_at(dirfd, path, at_flags, &b->fd, &b->file_size);
 	if (r)
 		goto out;
@@ -226,24 +284,9 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
-	/* Only an interpreter or a static-pie goes to the top of the mmap area,
-	 * where the kernel maps them before the vDSO. */
-	if (h->move_vdso && top_image(b)) {
-		r = host_vdso_park(h);
-		if (r)
-			goto out_undo;
-		/* the vDSO was the first thing the kernel put below mmap_base */
-		if (h->vdso_parked && h->fresh)
-			b->mmap_top = h->vdso_hi;
-	}
-	r = map_image(b, &b->exe);
+	r = map_images(b, h);
 	if (r)
 		goto out_undo;
-	if (b->has_interp) {
-		r = map_image(b, &b->interp);
-		if (r)
-			goto out_undo;
-	}
 	b->entry = b->has_interp ? b->interp.entry : b->exe.entry;
 	if (b->entry >= ARCH_TASK_SIZE) {
 		r = uexec_fail(b->has_interp ? ELIBBAD : ENOEXEC,

@@ -223,6 +223,11 @@ int map_image(struct bprm *b, struct elf_image *im)
 		}
 		if (each && !sys_is_err(p))
 			im->nmapped = i + 1;
+		if (p == -EEXIST && placed && b->vdso_stays) {
+			/* above the vDSO, and taken: the caller moves the vDSO after all */
+			unmap_image(im);
+			return -EEXIST;
+		}
 		if (p == -EEXIST && each) {
 			/* taken: once more the careful way (reserve, or displace) */
 			unmap_image(im);

@@ -183,6 +183,27 @@ struct elf_image *top_image(struct bprm *b)
 }
 
 /*
+ * mmap_base() of arch/x86/mm/mmap.c with no random offset: the highest
+ * mmap_base the kernel gives a process, below the stack's limit, its
+ * largest random offset and the guard gap (stack_guard_gap: 256 pages
+ * unless changed at boot), within [128 MiB, 5/6 of the address space].
+ */
+uint64_t mmap_base_max(uint64_t rlim_stack, int randomize)
+{
+	uint64_t gap = rlim_stack, pad = ARCH_STACK_GUARD_GAP;
+
+	if (randomize)
+		pad += ARCH_STACK_RND_MASK << 12;
+	if (gap + pad > gap)
+		gap += pad;
+	if (gap < (128UL << 20))
+		gap = 128UL << 20;
+	else if (gap > ARCH_TASK_SIZE / 6 * 5)
+		gap = ARCH_TASK_SIZE / 6 * 5;
+	return PAGE_ALIGN(ARCH_TASK_SIZE - gap);
+}
+
+/*
  * Where get_unmapped_area() puts len bytes (the vDSO) when the only thing in
  * the mmap area is image im at its top: the highest free stretch below
  * mmap_base that is long enough - above the image, in a hole between its

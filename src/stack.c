@@ -14,7 +14,6 @@
 
 #define MAX_ARG_STRLEN (32 * PAGE_SIZE)  /* one string, NUL included */
 #define ARG_MAX_FLOOR  (32 * PAGE_SIZE)  /* ARG_MAX: the limit never goes below it */
-#define STK_LIM        (8UL << 20)       /* _STK_LIM */
 #define STACK_EXPAND   (128UL << 10)     /* setup_arg_pages() pre-expands by 128 KiB */
 
 static const char *arg_at(const struct bprm *b, int i)
@@ -25,7 +24,7 @@ static const char *arg_at(const struct bprm *b, int i)
 /* bprm_stack_limits() and copy_strings(): E2BIG like the kernel. */
 static int strings_size(struct bprm *b, uint64_t rlim, uint64_t *total)
 {
-	uint64_t limit = STK_LIM / 4 * 3, sum = strlen(b->filename) + 1, ptrs;
+	uint64_t limit = ARCH_STK_LIM / 4 * 3, sum = strlen(b->filename) + 1, ptrs;
 
 	if (rlim / 4 < limit)
 		limit = rlim / 4;
@@ -112,13 +111,11 @@ int build_stack(struct bprm *b, struct host *h)
 {
 	uint64_t top = h->stack_top, total = 0, p, strings_lo, sp, u_plat, u_rand, u_execfn, at;
 	uint64_t items, rlim_stack, vm_lo;
-	struct rlimit rl;
 	unsigned char *img, *upper;
 	uint64_t *w;
 	int r;
 
-	r = sys_getrlimit(RLIMIT_STACK, &rl);
-	rlim_stack = r ? STK_LIM : rl.rlim_cur;
+	rlim_stack = b->rlim_stack; /* read before anything was mapped (exec.c) */
 	r = strings_size(b, rlim_stack, &total);
 	if (r)
 		return r;

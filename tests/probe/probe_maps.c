@@ -351,10 +351,43 @@ static void sequence_report(const struct probe *p)
 		emit("stack.vma_size=0x%lx", p->stack->end - p->stack->start);
 }
 
+/*
+ * The vDSO relative to the image at the top of the mmap area (the
+ * interpreter, or a static-pie): the kernel maps that image first and the
+ * vDSO at the next top-down fit, right below it - unless the image's
+ * p_align leaves a hole the vDSO can take, which depends on the random
+ * slack (see sequence_report()): reported for page-aligned images only.
+ */
+static void vdso_report(const struct probe *p)
+{
+	const struct elf_file *f = p->prog.interp[0] ? &p->interp : &p->prog;
+	const char *top = p->prog.interp[0] ? "interp" : "prog";
+	unsigned long vdso_end = 0, top_lo = ~0UL, align = 0;
+
+	if (!f->present || (!p->prog.interp[0] && p->prog.ehdr.e_type != ET_DYN))
+		return; /* no image at the top: an ET_EXEC without interpreter */
+	for (int i = 0; i < f->ehdr.e_phnum && i < MAX_PHDRS; i++)
+		if (f->phdr[i].p_type == PT_LOAD && f->phdr[i].p_align > align)
+			align = f->phdr[i].p_align;
+	if (!p->prog.interp[0] && align > PAGE_SIZE)
+		return; /* (the interpreter's p_align the kernel ignores) */
+	for (int i = 0; i < p->nmaps; i++) {
+		const struct mapping *m = &p->maps[i];
+
+		if (is_vdso_class(m->cls) && m->end > vdso_end)
+			vdso_end = m->end;
+		if (p_strcmp(m->cls, top) == 0 && m->start < top_lo)
+			top_lo = m->start;
+	}
+	if (vdso_end)
+		emit("maps.vdso_right_below_%s=%s", top, vdso_end == top_lo ? "yes" : "no");
+}
+
 void maps_report(struct probe *p)
 {
 	load_report(p);
 	sequence_report(p);
+	vdso_report(p);
 	if (p->have_bias)
 		segments_report(p, "prog", "prog", p->bias);
 	if (p->have_interp_bias)

@@ -13,6 +13,8 @@
 #define ARCH_ET_DYN_BASE   (ARCH_TASK_SIZE / 3 * 2)
 /* STACK_RND_MASK: pages of stack-top randomisation on 64-bit. */
 #define ARCH_STACK_RND_MASK 0x3fffffUL
+#define ARCH_STK_LIM       (8UL << 20)      /* _STK_LIM: RLIMIT_STACK's default */
+#define ARCH_STACK_GUARD_GAP (256UL << 12) /* stack_guard_gap's default */
 /* arch_align_stack(): a random 0..8191 byte gap below the strings. */
 #define ARCH_STACK_ALIGN_RND 8192UL
 /* arch_randomize_brk(): brk is moved up to 1 GiB on 64-bit. */
