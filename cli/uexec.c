@@ -206,6 +206,7 @@ static int parse_fd(const char *s)
 
 extern char _end[]; /* the end of uexec's image (cli/uexec.ld): where brk starts */
 extern char __uexec_vars_end[]; /* the end of its variables, in scratch memory */
+extern char __uexec_image_start[]; /* the start of its image */
 
 /*
  * kernel.randomize_va_space, read off uexec's own fresh layout instead of
@@ -282,6 +283,7 @@ int uexec_cli_main(uint64_t *sp)
 	if (uexec_scratch_spare_hi <= uexec_scratch_spare_lo)
 		uexec_scratch_spare_lo = uexec_scratch_spare_hi = 0;
 	uexec_scratch_hint = SCRATCH_HINT + uexec_scratch_mapped + PAGE_SIZE;
+	uexec_self_lo = (uint64_t)__uexec_image_start;
 	uexec_handoff_file = HANDOFF_FILE;
 
 	for (i = 1; i < argc; i++) {

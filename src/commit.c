@@ -109,10 +109,10 @@ static void keep_image(struct range *k, unsigned *n, const struct elf_image *im)
 	}
 }
 
-/* munmap() of every gap between the ranges to keep, over the whole user space. */
-static void unmap_all_but(struct oplist *l, struct range *k, unsigned n)
+/* munmap() of every gap between the ranges to keep, within [lo, hi). */
+static void unmap_all_but(struct oplist *l, struct range *k, unsigned n, uint64_t lo, uint64_t hi)
 {
-	uint64_t at = 0;
+	uint64_t at = lo;
 
 	for (unsigned i = 1; i < n; i++) /* insertion sort: a handful of ranges */
 		for (unsigned j = i; j > 0 && k[j].lo < k[j - 1].lo; j--) {
@@ -121,14 +121,15 @@ static void unmap_all_but(struct oplist *l, struct range *k, unsigned n)
 			k[j] = k[j - 1];
 			k[j - 1] = t;
 		}
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < n && at < hi; i++) {
+		if (k[i].hi <= at)
+			continue;
 		if (k[i].lo > at)
-			SYSCALL(l, SYS_munmap, at, k[i].lo - at, 0);
-		if (k[i].hi > at)
-			at = k[i].hi;
+			SYSCALL(l, SYS_munmap, at, (k[i].lo < hi ? k[i].lo : hi) - at, 0);
+		at = k[i].hi;
 	}
-	if (at < ARCH_TASK_SIZE)
-		SYSCALL(l, SYS_munmap, at, ARCH_TASK_SIZE - at, 0);
+	if (at < hi)
+		SYSCALL(l, SYS_munmap, at, hi - at, 0);
 }
 
 /*
@@ -489,7 +490,13 @@ void commit_exec(struct bprm *b, struct host *h)
 	add_keep(keep, &nkeep, h->vdso_lo, h->vdso_hi);
 	add_keep(keep, &nkeep, b->stack_lo, b->stack_top);
 	add_keep(keep, &nkeep, ho, ho + HO_PAGE);
-	unmap_all_but(&l, keep, nkeep);
+	/* The command knows everything it mapped: its image and scratch memory,
+	 * from uexec_self_lo up to the scratch area's next free address; the
+	 * library sweeps the whole user space (the caller's mappings go). */
+	if (h->fresh && uexec_self_lo && uexec_scratch_hint > uexec_self_lo)
+		unmap_all_but(&l, keep, nkeep, uexec_self_lo, uexec_scratch_hint);
+	else
+		unmap_all_but(&l, keep, nkeep, 0, ARCH_TASK_SIZE);
 	/* Library mode: the interpreter (or static-pie) and the vDSO to the
 	 * places the kernel would have given them (plan.c). */
 	if (b->vdso_move)

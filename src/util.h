@@ -40,6 +40,9 @@ extern HIDDEN uint64_t uexec_scratch_hint;
  * (its variables first), and the part of it the first arena may take. */
 extern HIDDEN uint64_t uexec_scratch_mapped;
 extern HIDDEN uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
+/* The command: where its image starts; it and the scratch memory above it,
+ * up to uexec_scratch_hint, are all it maps (the hand-off unmaps that). */
+extern HIDDEN uint64_t uexec_self_lo;
 /* The command's hand-off page file (commit.c); NULL: a memfd. */
 extern HIDDEN const char *uexec_handoff_file;
 HIDDEN uint64_t scratch_hint(uint64_t size);
