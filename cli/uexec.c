@@ -284,6 +284,16 @@ int uexec_cli_main(uint64_t *sp)
 		uexec_scratch_spare_lo = uexec_scratch_spare_hi = 0;
 	uexec_scratch_hint = SCRATCH_HINT + uexec_scratch_mapped + PAGE_SIZE;
 	uexec_self_lo = (uint64_t)__uexec_image_start;
+	{
+		/* the lowest string exec copied: argv[0], else envp[0], else the
+		 * execfn at the top */
+		uint64_t low = argc > 0 && argv[0] ? (uint64_t)argv[0]
+			       : *envp			 ? (uint64_t)*envp
+							 : 0;
+
+		if (low > 128 * 1024 + 2 * PAGE_SIZE)
+			uexec_self_stack_lo = PAGE_START(low) - 128 * 1024;
+	}
 	uexec_handoff_file = HANDOFF_FILE;
 
 	for (i = 1; i < argc; i++) {

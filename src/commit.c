@@ -32,10 +32,13 @@ struct range {
 	uint64_t lo, hi;
 };
 
-#define MAX_KEEP 12 /* ranges the teardown keeps; each gap is one munmap op */
-/* 2 copies, 2 zeros, touch, madvise, mprotect, 2 prctl, close, 2 arch_prctl
- * (library) or a second close (command), vDSO munmap and map, end */
-#define OPS_FIXED 15
+/* ranges the teardown keeps, each gap one munmap op: KEEP_PER_IMAGE (4)
+ * for each image, the vDSO, the stack and the hand-off page */
+#define MAX_KEEP 11
+/* 2 copies, 2 zeros, madvise, touch, madvise again, mprotect, 2 prctl,
+ * close, then 2 arch_prctl (library) or the stack's munmap and a second
+ * close (command), vDSO munmap and map, end */
+#define OPS_FIXED 16
 _Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
 	       "the hand-off page holds every op");
 
@@ -440,8 +443,6 @@ void handoff_unmap(struct bprm *b)
 	}
 }
 
-static unsigned char mincore_vec[1];
-
 void commit_exec(struct bprm *b, struct host *h)
 {
 	unsigned char *page;
@@ -506,15 +507,24 @@ void commit_exec(struct bprm *b, struct host *h)
 		   b->move[i].len, MREMAP_MAYMOVE | MREMAP_FIXED, b->move[i].to, 0);
 	if (b->vdso_move)
 		SYSCALL_CHECKED(&l, SYS_arch_prctl, ARCH_MAP_VDSO_64, b->vdso_new, 0);
-	/* The stack VMA reaches down to stack_lo, as the kernel's: the
-	 * command's own stack usually does already (its arguments were the
-	 * program's and more); else a read there grows it.  What lies below is
-	 * unmapped above (not kept). */
-	if (sys_call3(SYS_mincore, b->stack_lo, PAGE_SIZE, mincore_vec) != 0)
-		op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
-	if (PAGE_START(b->sp) > b->stack_lo)
+	/* The stack VMA reaches down to stack_lo, as the kernel's, and no
+	 * further.  The command's own stack usually reaches it already (its
+	 * arguments were the program's and more) and may reach further: what
+	 * lies below is unmapped (the library's sweep above did that; the
+	 * command unmaps from below where its own VMA can start).  The clearing
+	 * below fails (ENOMEM) when the VMA stops short of stack_lo: then a
+	 * read there grows it, and the clearing is done again. */
+	if (h->fresh && uexec_self_stack_lo && uexec_self_stack_lo < b->stack_lo)
+		SYSCALL(&l, SYS_munmap, uexec_self_stack_lo, b->stack_lo - uexec_self_stack_lo, 0);
+	if (PAGE_START(b->sp) > b->stack_lo) {
 		SYSCALL(&l, SYS_madvise, b->stack_lo, PAGE_START(b->sp) - b->stack_lo,
 			MADV_DONTNEED);
+		op(&l, OP_TOUCH | OP_ELSE, 0, b->stack_lo, 0, 0, 0, 0, 0);
+		op(&l, OP_SYSCALL | OP_ELSE, SYS_madvise, b->stack_lo,
+		   PAGE_START(b->sp) - b->stack_lo, MADV_DONTNEED, 0, 0, 0);
+	} else {
+		op(&l, OP_TOUCH, 0, b->stack_lo, 0, 0, 0, 0, 0);
+	}
 	op(&l, OP_ZERO, 0, PAGE_START(b->sp), b->sp - PAGE_START(b->sp), 0, 0, 0, 0);
 	if (b->exec_stack)
 		SYSCALL_CHECKED(&l, SYS_mprotect, b->stack_lo, b->stack_top - b->stack_lo,

@@ -6,7 +6,7 @@
 
 uint64_t uexec_scratch_hint;
 uint64_t uexec_scratch_mapped;
-uint64_t uexec_self_lo;
+uint64_t uexec_self_lo, uexec_self_stack_lo;
 uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
 const char *uexec_handoff_file;
 

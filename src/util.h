@@ -43,6 +43,10 @@ extern HIDDEN uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
 /* The command: where its image starts; it and the scratch memory above it,
  * up to uexec_scratch_hint, are all it maps (the hand-off unmaps that). */
 extern HIDDEN uint64_t uexec_self_lo;
+/* ... and as low as its [stack] VMA can start (setup_arg_pages(): 128 KiB
+ * below the page of its lowest argument string; higher when RLIMIT_STACK
+ * is that small). */
+extern HIDDEN uint64_t uexec_self_stack_lo;
 /* The command's hand-off page file (commit.c); NULL: a memfd. */
 extern HIDDEN const char *uexec_handoff_file;
 HIDDEN uint64_t scratch_hint(uint64_t size);

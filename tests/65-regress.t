@@ -17,6 +17,15 @@
 #                  page could not be made executable after the point of no
 #                  return and the command died with SIGSEGV; it now falls
 #                  back to a memfd.
+#   stack-vma-trim the command run through a path of over 2 KiB: its own
+#                  [stack] VMA (128 KiB below its longer strings) reached a
+#                  page below the program's, and once only the command's own
+#                  range was unmapped the program kept that page; the
+#                  hand-off now trims it.
+#   stack-vma-grow a "#!" script whose interpreter's strings end a page
+#                  lower than the command's did: the [stack] VMA must grow
+#                  to the program's (the clearing of it fails, a read grows
+#                  it, the clearing is done again).
 #
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
@@ -60,7 +69,7 @@ far()
 	done
 }
 
-echo 1..9
+echo 1..11
 far far-segments-small 2 1 5
 far far-segments 200 4096 5
 far far-desc-small 12 1 5 desc
@@ -84,3 +93,39 @@ else
 		not_ok_file "handoff-noexec: status $rs, $pages uexec mappings" "$tmp/why"
 	fi
 fi
+
+# stack_vma NAME WANT PROG...: the probe's stack.vma_below_strings, run so.
+stack_vma()
+{
+	local name=$1 want=$2 got
+	shift 2
+	got=$(env -i PAD="$PAD" "$@" 2>&1 | grep '^stack.vma_below_strings=')
+	if [ "$got" = "stack.vma_below_strings=$want" ]; then
+		ok "$name: [stack] starts $want below the page of the lowest string, as the kernel's"
+	else
+		not_ok "$name: want $want" "got '${got:-nothing}'"
+	fi
+}
+probe=$B/fixtures/probe/glibc-pie
+PAD=
+kernel=$("$probe" | grep '^stack.vma_below_strings=' | cut -d= -f2)
+deep=$tmp
+while [ ${#deep} -lt 2100 ]; do
+	deep=$deep/$(printf 'd%.0s' $(seq 200))
+done
+mkdir -p "$deep" && ln -s "$UEXEC" "$deep/uexec"
+stack_vma stack-vma-trim "$kernel" "$deep/uexec" "$probe"
+
+# The script's strings: interpreter (a 200-byte path), script, and the
+# script again as AT_EXECFN; the command's: its own path twice and the
+# script.  PAD puts the command's just under a page multiple (+ the zero
+# word at the top), the program's over it.
+long=$tmp/$(printf 'i%.0s' $(seq 190))
+ln -s "$probe" "$long" && ln -s "$UEXEC" "$tmp/u"
+printf '#!%s\n' "$long" >"$tmp/s" && chmod 755 "$tmp/s"
+cmd=$(( (${#tmp} + 3) * 2 + ${#tmp} + 3 ))   # "$tmp/u" twice, "$tmp/s"
+prog=$(( ${#long} + 1 + (${#tmp} + 3) * 2 ))  # interpreter, "$tmp/s" twice
+pad=$(( (4096 - (cmd + 8 + 4) % 4096 - 1 + 4096) % 4096 ))
+[ $((prog - cmd)) -gt 64 ] && [ $pad -gt 0 ] || pad=$((pad + 4096))
+PAD=$(head -c "$pad" /dev/zero | tr '\0' p)
+stack_vma stack-vma-grow "$kernel" "$tmp/u" "$tmp/s"

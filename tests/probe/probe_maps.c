@@ -383,11 +383,28 @@ static void vdso_report(const struct probe *p)
 		emit("maps.vdso_right_below_%s=%s", top, vdso_end == top_lo ? "yes" : "no");
 }
 
+/*
+ * Where the [stack] VMA starts: setup_arg_pages() extends the pages holding
+ * the argument strings by 128 KiB (less under a smaller RLIMIT_STACK), so
+ * relative to the page of the lowest string that is a constant - unless a
+ * loader leaves its own, larger or smaller, stack VMA behind.
+ */
+static void stack_vma_report(const struct probe *p)
+{
+	unsigned long low = p->argc > 0 ? (unsigned long)p->argv[0]
+			    : p->envc > 0   ? (unsigned long)p->envp[0]
+					    : auxv_get(p, AT_EXECFN);
+
+	if (p->stack && low)
+		emit("stack.vma_below_strings=0x%lx", (low & ~(PAGE_SIZE - 1)) - p->stack->start);
+}
+
 void maps_report(struct probe *p)
 {
 	load_report(p);
 	sequence_report(p);
 	vdso_report(p);
+	stack_vma_report(p);
 	if (p->have_bias)
 		segments_report(p, "prog", "prog", p->bias);
 	if (p->have_interp_bias)
