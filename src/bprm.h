@@ -142,6 +142,7 @@ struct host {
 	uint64_t stack_top;
 	uint64_t vdso_lo, vdso_hi; /* [vvar*] and [vdso] together */
 	uint64_t vdso_text;     /* offset of the vDSO ELF image in that block */
+	int vdso_exact;         /* vdso_lo is known, not guessed (host_vdso_exact()) */
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
@@ -168,6 +169,7 @@ HIDDEN int map_image(struct bprm *b, struct elf_image *im);
 HIDDEN void unmap_image(struct elf_image *im);
 HIDDEN int build_stack(struct bprm *b, struct host *h);
 HIDDEN int host_init(struct host *h);
+HIDDEN int host_vdso_exact(struct host *h);
 HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
 HIDDEN uint64_t mmap_base_max(uint64_t rlim_stack, int randomize);

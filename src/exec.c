@@ -301,7 +301,9 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		uint64_t avoid[8] = { 0 };
 
 		if (!h->fresh || b->exe.displaced || b->interp.displaced) {
-			r = plan_late_placement(b, h, avoid, !h->fresh);
+			r = host_vdso_exact(h);
+			if (r == 0)
+				r = plan_late_placement(b, h, avoid, !h->fresh);
 			if (r)
 				goto out_undo;
 			if (b->vdso_move)

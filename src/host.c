@@ -9,6 +9,7 @@
  * kernel's allocator puts it, so that the mmap area ends up in the kernel's
  * order: interpreter (or static-pie) at the top, the vDSO right below it.
  */
+#include <elf.h>
 #include <errno.h>
 #include <asm/prctl.h>
 #include "arch/x86_64/arch.h"
@@ -96,6 +97,7 @@ static int scan_maps(struct host *h)
 	sys_close(fd);
 	if (h->vdso_lo)
 		h->vdso_text -= h->vdso_lo;
+	h->vdso_exact = 1;
 	h->can_move_vdso = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	return 0;
 }
@@ -151,10 +153,12 @@ int host_init(struct host *h)
 
 /*
  * Command mode: the vDSO text and its data pages ([vvar], [vvar_vclock])
- * without reading /proc/self/maps.  The text is described by its own ELF
- * header; the data pages sit right below it, and in a process just exec'd
- * from uexec's static image nothing else is mapped next to them, so they
- * end where mincore() first finds no mapping.
+ * without reading /proc/self/maps.  Where the text ends is all the usual
+ * start needs (the program's interpreter goes right above it, exec.c): its
+ * own ELF headers say, read in place - a page fault the program's
+ * dynamic loader would take anyway, reading them too.  Where the data
+ * pages start only matters when the vDSO moves: host_vdso_exact() finds
+ * it then.
  */
 #define VVAR_GUESS      6
 #define VDSO_TEXT_GUESS 2
@@ -168,9 +172,7 @@ static int mapped(uint64_t addr, unsigned pages)
 }
 
 /* The vDSO text's size: up to the first page mincore() finds unmapped
- * (nothing is mapped right above it in a freshly exec'd process).  Its
- * ELF headers would say too, but reading them costs a page fault here and
- * another in the program when the vDSO is moved. */
+ * (nothing is mapped right above it in a freshly exec'd process). */
 static uint64_t vdso_text_size(uint64_t ehdr)
 {
 	unsigned n = 1;
@@ -180,16 +182,43 @@ static uint64_t vdso_text_size(uint64_t ehdr)
 	return n * PAGE_SIZE;
 }
 
-static int find_vdso(struct host *h)
+/*
+ * The kernel maps the vDSO image whole, rounded up to pages: at least its
+ * PT_LOAD, and its section headers, which end the file.  Never more than
+ * that: a short answer only makes an interpreter placed above it collide
+ * (EEXIST, and the careful way is taken).  0 if the header looks wrong.
+ */
+static uint64_t vdso_elf_size(uint64_t ehdr)
 {
-	uint64_t ehdr = auxv_get(h->auxv, AT_SYSINFO_EHDR), lo;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)ehdr;
+	uint64_t end = 0;
 
-	if (!ehdr)
-		return 0; /* booted with vdso=0: nothing to keep or move */
-	/* Six data pages and two of text on current kernels: three probes
-	 * confirm that guess (all mapped, nothing right below or above); the
-	 * text's size is probed for otherwise, and /proc/self/maps read when
-	 * the data pages are not six. */
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phnum == 0 || eh->e_phnum > 16 || eh->e_phoff > PAGE_SIZE)
+		return 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(ehdr + eh->e_phoff) + i;
+
+		if (ph->p_type == PT_LOAD && ph->p_offset + ph->p_filesz > end)
+			end = ph->p_offset + ph->p_filesz;
+	}
+	if (eh->e_shoff && eh->e_shentsize == sizeof(Elf64_Shdr) && eh->e_shnum < 256 &&
+	    eh->e_shoff + eh->e_shnum * sizeof(Elf64_Shdr) > end)
+		end = eh->e_shoff + eh->e_shnum * sizeof(Elf64_Shdr);
+	return end && end < (64UL << 12) ? PAGE_ALIGN(end) : 0;
+}
+
+/* Where [vvar*] starts and [vdso] ends, exactly: six data pages and two of
+ * text on current kernels, which three probes confirm (all mapped, nothing
+ * right below or above); the text's size is probed for otherwise, and
+ * /proc/self/maps read when the data pages are not six. */
+int host_vdso_exact(struct host *h)
+{
+	uint64_t ehdr = h->vdso_lo + h->vdso_text, lo;
+
+	if (!h->vdso_hi || h->vdso_exact)
+		return 0;
+	h->vdso_exact = 1;
 	lo = ehdr - VVAR_GUESS * PAGE_SIZE;
 	h->vdso_lo = lo;
 	h->vdso_text = ehdr - lo;
@@ -202,6 +231,24 @@ static int find_vdso(struct host *h)
 		return scan_maps(h); /* another kernel, or something right below */
 	h->vdso_hi = ehdr + vdso_text_size(ehdr);
 	return 0;
+}
+
+static int find_vdso(struct host *h)
+{
+	uint64_t ehdr = auxv_get(h->auxv, AT_SYSINFO_EHDR), size;
+
+	if (!ehdr)
+		return 0; /* booted with vdso=0: nothing to keep or move */
+	/* provisional: the data pages are guessed (host_vdso_exact()) */
+	h->vdso_lo = ehdr - VVAR_GUESS * PAGE_SIZE;
+	h->vdso_text = VVAR_GUESS * PAGE_SIZE;
+	size = vdso_elf_size(ehdr);
+	if (size) {
+		h->vdso_hi = ehdr + size;
+		return 0;
+	}
+	h->vdso_hi = ehdr + VDSO_TEXT_GUESS * PAGE_SIZE;
+	return host_vdso_exact(h);
 }
 
 /*
@@ -218,6 +265,9 @@ int host_vdso_park(struct host *h)
 	h->can_move_vdso = h->vdso_hi && sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	if (!h->can_move_vdso)
 		return 0;
+	r = host_vdso_exact(h);
+	if (r)
+		return r;
 	r = sys_munmap(h->vdso_lo, h->vdso_hi - h->vdso_lo);
 	if (r)
 		return uexec_fail(-r, "cannot unmap the vDSO to make room");
