@@ -12,7 +12,11 @@
  * maps the first segment over the reservation, unmaps the rest of it and
  * maps the others into the free space (what src/map.c does now);
  * "first+tail" maps the first segment's file over the whole span with no
- * reservation, then the same (the order elf_map() uses).
+ * reservation, then the same (the order elf_map() uses); "first+over" maps
+ * the first segment's file over the span and the others over it with
+ * MAP_FIXED, giving nothing back (slower than first+tail here).  Since
+ * commit 2145314 the command maps each segment straight into free space,
+ * with no reservation at all; the library still reserves.
  */
 #define _GNU_SOURCE
 #include <elf.h>

@@ -3,7 +3,7 @@
 # uexec, interleaved, N times each (bench/bench.c), one table row per program.
 #
 #   make bench          (runs: UEXEC=.../uexec B=.../build bash bench/run.sh)
-#   BENCH_N=500 make bench             fewer runs (default 2000; python 300)
+#   BENCH_N=500 make bench             fewer runs (default 2000; python 1000)
 #   UEXEC=/usr/bin/env B=$PWD/build bash bench/run.sh
 #                       the stand-in: the cost of one extra exec
 #   BENCH_BUDGET_US=80  the budget the last lines hold each row to
@@ -22,8 +22,10 @@ if [ ! -x "$bench" ]; then
 	exit 1
 fi
 n=${BENCH_N:-2000}
-# python3 starts in ~15 ms, so fewer runs give as tight a median.
-n_py=${BENCH_N_PYTHON:-300}
+# python3 starts in ~10 ms and varies by much more than uexec adds: 300
+# runs a side gave medians +44..+160 us apart in one afternoon, 1000-3000
+# runs +74..+104 (bench/RESULTS.md).  Fewer runs than the others, still.
+n_py=${BENCH_N_PYTHON:-1000}
 if [ "$n" -lt "$n_py" ]; then
 	n_py=$n
 fi
