@@ -91,6 +91,23 @@ $(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o 
 		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a cli/uexec.ld
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $< $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
+# ... and two whose scratch memory start.S cannot map whole (tests/65-regress.t):
+# right below the image, where only the variables' page fits (the arenas go
+# elsewhere), and on the image itself (a one-line error, status 126).
+LOWSCRATCH := 0x3efffffff000
+$(B)/lowscratch/uexec $(B)/badscratch/uexec: $(B)/%/uexec: cli/uexec.c src/arch/x86_64/start.S \
+		$(B)/cli/libc.o $(B)/libuexec.a cli/uexec.ld Makefile | $(B)/uexec-handoff
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(SCRATCH_$*)UL -DHANDOFF_FILE='"$(HANDOFF_FILE)"' \
+		-c cli/uexec.c -o $(dir $@)uexec.o
+	$(CC) $(LIBFLAGS) -DUEXEC_SCRATCH=$(SCRATCH_$*) -DUEXEC_PREMAP=$(UEXEC_PREMAP) \
+		-c src/arch/x86_64/start.S -o $(dir $@)start.o
+	$(CC) $(subst $(UEXEC_SCRATCH),$(SCRATCH_$*),$(CLILDFLAGS)) $(LDEXTRA_$*) -o $@ $(dir $@)start.o \
+		$(dir $@)uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc
+SCRATCH_lowscratch := $(LOWSCRATCH)
+SCRATCH_badscratch := $(UEXEC_BASE)
+LDEXTRA_badscratch := -Wl,--no-check-sections # its variables over its own image, on purpose
+
 # the build's command finds its page file next to it
 $(B)/uexec: | $(B)/uexec-handoff
 
@@ -104,7 +121,8 @@ $(B)/uexec-handoff: Makefile
 
 # ---- tests -------------------------------------------------------------
 # Each area adds its fixtures to CHECK_DEPS in its own fragment.
-CHECK_DEPS := $(B)/uexec $(B)/uexec-handoff $(B)/nofile/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
+CHECK_DEPS := $(B)/uexec $(B)/uexec-handoff $(B)/nofile/uexec $(B)/lowscratch/uexec \
+              $(B)/badscratch/uexec $(B)/libuexec.a $(SHLIB) $(B)/uexec.pc
 -include tests/*.mk tests/*/*.mk bench/*.mk
 -include fuzz/*.mk
 

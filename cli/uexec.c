@@ -283,7 +283,9 @@ int uexec_cli_main(uint64_t *sp)
 	if (uexec_scratch_spare_hi <= uexec_scratch_spare_lo)
 		uexec_scratch_spare_lo = uexec_scratch_spare_hi = 0;
 	uexec_scratch_hint = SCRATCH_HINT + uexec_scratch_mapped + PAGE_SIZE;
-	uexec_self_lo = (uint64_t)__uexec_image_start;
+	/* its image and its scratch memory, whichever is lower */
+	uexec_self_lo = (uint64_t)__uexec_image_start < SCRATCH_HINT ? (uint64_t)__uexec_image_start
+								    : SCRATCH_HINT;
 	{
 		/* the lowest string exec copied: argv[0], else envp[0], else the
 		 * execfn at the top */

@@ -26,6 +26,14 @@
 #                  lower than the command's did: the [stack] VMA must grow
 #                  to the program's (the clearing of it fails, a read grows
 #                  it, the clearing is done again).
+#   scratch-low    a command whose scratch address lies right below its
+#                  image (build/lowscratch/uexec): start.S cannot map its
+#                  1 MiB there, maps the variables' page alone, the arenas go
+#                  elsewhere, and the hand-off must still unmap all of it
+#                  (it once started its range at the image and left the
+#                  variables' page behind).
+#   scratch-taken  a command whose scratch address is its own image
+#                  (build/badscratch/uexec): one line on stderr, status 126.
 #
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
@@ -69,7 +77,7 @@ far()
 	done
 }
 
-echo 1..11
+echo 1..13
 far far-segments-small 2 1 5
 far far-segments 200 4096 5
 far far-desc-small 12 1 5 desc
@@ -129,3 +137,22 @@ pad=$(( (4096 - (cmd + 8 + 4) % 4096 - 1 + 4096) % 4096 ))
 [ $((prog - cmd)) -gt 64 ] && [ $pad -gt 0 ] || pad=$((pad + 4096))
 PAD=$(head -c "$pad" /dev/zero | tr '\0' p)
 stack_vma stack-vma-grow "$kernel" "$tmp/u" "$tmp/s"
+
+maps=$("$B/lowscratch/uexec" /bin/cat /proc/self/maps 2>&1)
+rs=$?
+left=$(printf '%s\n' "$maps" | grep -E -e uexec -e '^3ef' -e '^3f0')
+if [ $rs = 0 ] && [ "$(printf '%s\n' "$left" | wc -l)" = 1 ] &&
+	printf '%s\n' "$left" | grep -q 'uexec-handoff$' &&
+	! "$B/lowscratch/uexec" "$probe" | grep -q FAIL; then
+	ok "scratch-low: runs, the probe finds nothing wrong, only the hand-off page is left"
+else
+	printf 'status %s; left:\n%s\n' "$rs" "$left" >"$tmp/why"
+	not_ok_file "scratch-low" "$tmp/why"
+fi
+err=$("$B/badscratch/uexec" /bin/true 2>&1)
+rs=$?
+if [ $rs = 126 ] && [ "$err" = "uexec: cannot map its memory at the scratch address (something is mapped there)" ]; then
+	ok "scratch-taken: status 126 and one line"
+else
+	not_ok "scratch-taken: status 126 and one line" "status $rs: $err"
+fi
