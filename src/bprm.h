@@ -97,7 +97,8 @@ struct bprm {
 	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
 	int map_each;           /* command mode: segments mapped one by one (map.c) */
 	uint64_t mmap_top;      /* ... and mmap_base, when the mmap area is empty */
-	int vdso_stays;         /* ... the top image goes right above the vDSO (exec.c) */
+	int vdso_stays;         /* ... the top image goes right next to the vDSO (exec.c) */
+	int legacy;             /* ... in the bottom-up mmap layout */
 	uint64_t rlim_stack;    /* RLIMIT_STACK's soft limit */
 	int depth;
 

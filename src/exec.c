@@ -137,24 +137,45 @@ static int park_vdso(struct bprm *b, struct host *h)
 {
 	int r = host_vdso_park(h);
 
-	/* the vDSO was the first thing the kernel put below mmap_base */
-	if (!r && h->vdso_parked && h->fresh)
-		b->mmap_top = h->vdso_hi;
+	/* the vDSO was the first thing the kernel put below mmap_base; in the
+	 * bottom-up layout the allocator finds the image's place itself */
+	b->mmap_top = !r && h->vdso_parked && h->fresh && !b->legacy ? h->vdso_hi : 0;
 	return r;
 }
 
-static int map_images(struct bprm *b, struct host *h)
+/*
+ * The legacy layout (setarch -L, vm.legacy_va_layout): mmap() allocates
+ * bottom-up from mmap_legacy_base(), a third of the address space plus the
+ * random offset, so the kernel maps an interpreter or static-pie there and
+ * the vDSO right above it.  uexec's own vDSO sits at its base: below any
+ * top-down mmap_base the kernel gives (it is at least 16 TiB higher).
+ */
+static int legacy_layout(const struct bprm *b, const struct host *h, unsigned pers)
+{
+	return (pers & ADDR_COMPAT_LAYOUT) ||
+	       (h->vdso_hi && h->vdso_hi + (1UL << 44) < mmap_base_max(b->rlim_stack, b->randomize));
+}
+
+static int map_images(struct bprm *b, struct host *h, unsigned pers)
 {
 	struct elf_image *top = top_image(b);
 	uint64_t span = top ? top->hi - top->lo : 0;
+	int fits = top && h->move_vdso && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
+		   span && span < ARCH_PMD_SIZE && h->vdso_hi;
 	int r = 0;
 
-	if (h->move_vdso && top && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
-	    span && span < ARCH_PMD_SIZE && h->vdso_hi &&
+	b->legacy = top && h->move_vdso && h->fresh && legacy_layout(b, h, pers);
+	if (fits && !b->legacy &&
 	    h->vdso_hi + span <= mmap_base_max(b->rlim_stack, b->randomize)) {
 		b->mmap_top = h->vdso_hi + span;
 		b->vdso_stays = 1;
-	} else if (h->move_vdso && top) {
+	} else if (fits && b->legacy && (r = host_vdso_exact(h)) == 0 &&
+		   h->vdso_lo >= ARCH_LEGACY_BASE + span) {
+		/* mirrored: a base one span lower, the image right below the
+		 * vDSO, which is then right above it */
+		b->mmap_top = h->vdso_lo;
+		b->vdso_stays = 1;
+	} else if (r == 0 && h->move_vdso && top) {
 		r = park_vdso(b, h);
 	}
 	if (r == 0)
@@ -162,7 +183,7 @@ static int map_images(struct bprm *b, struct host *h)
 	if (r == 0 && b->has_interp)
 		r = map_image(b, &b->interp);
 	if (r == -EEXIST && b->vdso_stays) {
-		/* something right above the vDSO (map.c gave up at once): the
+		/* something right next to the vDSO (map.c gave up at once): the
 		 * usual way after all, for the image at the top */
 		b->vdso_stays = 0;
 		uexec_clear_error();
@@ -170,6 +191,8 @@ static int map_images(struct bprm *b, struct host *h)
 		if (r == 0)
 			r = map_image(b, top);
 	}
+	if (r == 0 && b->legacy && !b->vdso_stays)
+		top->area_top = 0; /* the vDSO's place: the allocator's, above it */
 	return r;
 }
 
@@ -284,7 +307,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	r = search_binary_handler(b);
 	if (r)
 		goto out_undo;
-	r = map_images(b, h);
+	r = map_images(b, h, (unsigned)pers);
 	if (r)
 		goto out_undo;
 	b->entry = b->has_interp ? b->interp.entry : b->exe.entry;

@@ -201,7 +201,8 @@ fi
 SETPRIV=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 
 nofile_flavours=(glibc-pie nolibc)
-echo "1..$((8 * ${#flavours[@]} + 2 * ${#nofile_flavours[@]}))"
+legacy_flavours=(glibc-pie glibc-nopie glibc-spie glibc-static)
+echo "1..$((8 * ${#flavours[@]} + 2 * ${#nofile_flavours[@]} + 2 * ${#legacy_flavours[@]}))"
 for f in "${flavours[@]}"; do
 	p=$probes/$f
 	if [ ! -x "$p" ]; then
@@ -270,4 +271,22 @@ for f in "${nofile_flavours[@]}"; do
 	run "$f.nofile" "$B/nofile/uexec" "$p"
 	compare "$f: uexec without its hand-off file == direct" "$f.direct" "$f.nofile"
 	loader_page "$f.nofile" "$HANDOFF_MEMFD"
+done
+
+# ---- the legacy (bottom-up) mmap layout ----------------------------------
+# setarch -L: the interpreter or static-pie at the bottom of the mmap area
+# and the vDSO right above it; exact addresses with -R as well.
+for f in "${legacy_flavours[@]}"; do
+	p=$probes/$f
+	if [ $have_r = 0 ]; then
+		skip "$f: setarch -L uexec == setarch -L (UEXEC is env)"
+		skip "$f: setarch -L -R uexec == setarch -L -R (UEXEC is env)"
+		continue
+	fi
+	run "$f.ldirect_l" setarch -L "$p"
+	run "$f.luexec_l" setarch -L "$UEXEC" "$p"
+	compare "$f: setarch -L uexec == setarch -L" "$f.ldirect_l" "$f.luexec_l"
+	run "$f.ldirect_lr" setarch -L -R "$p"
+	run "$f.luexec_lr" setarch -L -R "$UEXEC" "$p"
+	compare "$f: setarch -L -R uexec == setarch -L -R" "$f.ldirect_lr" "$f.luexec_lr"
 done

@@ -354,15 +354,16 @@ static void sequence_report(const struct probe *p)
 /*
  * The vDSO relative to the image at the top of the mmap area (the
  * interpreter, or a static-pie): the kernel maps that image first and the
- * vDSO at the next top-down fit, right below it - unless the image's
- * p_align leaves a hole the vDSO can take, which depends on the random
- * slack (see sequence_report()): reported for page-aligned images only.
+ * vDSO at the next fit, right below it (right above it in the bottom-up
+ * layout of setarch -L) - unless the image's p_align leaves a hole the vDSO
+ * can take, which depends on the random slack (see sequence_report()):
+ * reported for page-aligned images only.
  */
 static void vdso_report(const struct probe *p)
 {
 	const struct elf_file *f = p->prog.interp[0] ? &p->interp : &p->prog;
 	const char *top = p->prog.interp[0] ? "interp" : "prog";
-	unsigned long vdso_end = 0, top_lo = ~0UL, align = 0;
+	unsigned long vdso_lo = ~0UL, vdso_end = 0, top_lo = ~0UL, top_hi = 0, align = 0;
 
 	if (!f->present || (!p->prog.interp[0] && p->prog.ehdr.e_type != ET_DYN))
 		return; /* no image at the top: an ET_EXEC without interpreter */
@@ -374,13 +375,20 @@ static void vdso_report(const struct probe *p)
 	for (int i = 0; i < p->nmaps; i++) {
 		const struct mapping *m = &p->maps[i];
 
-		if (is_vdso_class(m->cls) && m->end > vdso_end)
-			vdso_end = m->end;
+		if (is_vdso_class(m->cls)) {
+			if (m->end > vdso_end)
+				vdso_end = m->end;
+			if (m->start < vdso_lo)
+				vdso_lo = m->start;
+		}
 		if (p_strcmp(m->cls, top) == 0 && m->start < top_lo)
 			top_lo = m->start;
+		if (p_strcmp(m->cls, top) == 0 && m->end > top_hi)
+			top_hi = m->end;
 	}
-	if (vdso_end)
-		emit("maps.vdso_right_below_%s=%s", top, vdso_end == top_lo ? "yes" : "no");
+	if (vdso_end) /* below it top-down; above it bottom-up (setarch -L) */
+		emit("maps.vdso_next_to_%s=%s", top,
+		     vdso_end == top_lo ? "right below" : vdso_lo == top_hi ? "right above" : "apart");
 }
 
 /*

@@ -11,6 +11,8 @@
 #define ARCH_TASK_SIZE     ((1UL << 47) - ARCH_PAGE_SIZE)
 /* ELF_ET_DYN_BASE: DEFAULT_MAP_WINDOW / 3 * 2, where a PIE with an interpreter goes. */
 #define ARCH_ET_DYN_BASE   (ARCH_TASK_SIZE / 3 * 2)
+/* __TASK_UNMAPPED_BASE: where the bottom-up (legacy) mmap layout starts */
+#define ARCH_LEGACY_BASE   (((ARCH_TASK_SIZE / 3) + ARCH_PAGE_SIZE - 1) & ~(ARCH_PAGE_SIZE - 1))
 /* STACK_RND_MASK: pages of stack-top randomisation on 64-bit. */
 #define ARCH_STACK_RND_MASK 0x3fffffUL
 #define ARCH_STK_LIM       (8UL << 20)      /* _STK_LIM: RLIMIT_STACK's default */
