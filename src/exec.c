@@ -121,18 +121,7 @@ out:
 	return r;
 }
 
-/*
- * Maps the program and its interpreter.  Only an interpreter or a
- * static-pie goes to the top of the mmap area, where the kernel maps it
- * before the vDSO, which ends up right below it.  In the command's fresh
- * process the vDSO is the only thing in that area, ending at uexec's own
- * mmap_base; the kernel picks mmap_base at random, and a base one span
- * higher is as likely a pick (unless it would be above the highest the
- * kernel gives: then, and with no randomisation, the exact one is needed).
- * With that base the image goes right above the vDSO, and the vDSO is
- * where the kernel would have put it: it stays.  Otherwise it is unmapped
- * first and mapped again below the image afterwards (host_vdso_place()).
- */
+/* The vDSO out of the way of an image at the top of the mmap area. */
 static int park_vdso(struct bprm *b, struct host *h)
 {
 	int r = host_vdso_park(h);
@@ -156,6 +145,20 @@ static int legacy_layout(const struct bprm *b, const struct host *h, unsigned pe
 	       (h->vdso_hi && h->vdso_hi + (1UL << 44) < mmap_base_max(b->rlim_stack, b->randomize));
 }
 
+/*
+ * Maps the program and its interpreter.  Only an interpreter or a
+ * static-pie goes to the top of the mmap area, where the kernel maps it
+ * before the vDSO, which ends up right below it.  In the command's fresh
+ * process the vDSO is the only thing in that area, ending at uexec's own
+ * mmap_base; the kernel picks mmap_base at random, and a base one span
+ * higher is as likely a pick (unless it would be above the highest the
+ * kernel gives: then, and with no randomisation, the exact one is needed).
+ * With that base the image goes right above the vDSO, and the vDSO is
+ * where the kernel would have put it: it stays.  The bottom-up layout the
+ * same way mirrored: a base one span lower, the image right below the
+ * vDSO.  Otherwise the vDSO is unmapped first and mapped again next to the
+ * image afterwards (host_vdso_place()).
+ */
 static int map_images(struct bprm *b, struct host *h, unsigned pers)
 {
 	struct elf_image *top = top_image(b);
