@@ -9,6 +9,8 @@
 #   python3 bench/phases.py OUT
 #
 # e.g. bench/trace.sh /tmp/t 300 /bin/true --- build/uexec /bin/true
+# TRACE_BUFFER_KB (default 65536, per CPU): more for long programs
+# (262144 for 200 runs of python3 -c pass each side).
 set -eu
 T=/sys/kernel/tracing
 B=$(cd "$(dirname "$0")/.." && pwd)/build
@@ -29,7 +31,7 @@ trap cleanup EXIT
 echo 0 >$T/tracing_on
 echo >$T/trace
 echo x86-tsc >$T/trace_clock
-echo 65536 >$T/buffer_size_kb
+echo "${TRACE_BUFFER_KB:-65536}" >$T/buffer_size_kb
 echo >$T/set_event
 for e in raw_syscalls:sys_enter raw_syscalls:sys_exit exceptions:page_fault_user \
 	sched:sched_process_exec sched:sched_process_exit sched:sched_switch; do
