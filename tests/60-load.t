@@ -17,9 +17,12 @@ set -u
 
 SEQ=${LOAD_SEQUENTIAL:-10000}
 CHAIN=${LOAD_CHAIN:-1000}
+# shellcheck source=tests/tap.bash
+. "$(dirname "$0")/tap.bash"
 
 echo 1..7
 "$B/load/spawner" "$UEXEC" "$B/load/small" "$SEQ" 16 20 || echo "# spawner exited $?"
+n=6 # the spawner's own six results, numbered by it
 
 t0=$(date +%s.%N)
 out=$("$B/load/chain" "$UEXEC" "$B/load/chain" "$CHAIN" 2>&1)
@@ -27,8 +30,7 @@ st=$?
 t1=$(date +%s.%N)
 echo "# chain of $CHAIN: $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }") s"
 if [ $st = 42 ] && [ "$out" = "chain: bottom at depth $CHAIN" ]; then
-	echo "ok 7 - a chain of $CHAIN uexec starts, each by the one before, ends with status 42"
+	ok "a chain of $CHAIN uexec starts, each by the one before, ends with status 42"
 else
-	echo "not ok 7 - a chain of $CHAIN uexec starts ends with status 42"
-	echo "# status $st, output: $out"
+	not_ok "a chain of $CHAIN uexec starts ends with status 42" "status $st, output: $out"
 fi

@@ -138,9 +138,9 @@ static void compare(const char *phase, struct usage a, struct usage b)
 
 static void sequential(long count)
 {
-	char what[128], why[512] = "";
+	char what[128], first[64] = "", why[512] = "";
 	struct usage before = {0}, after;
-	long warmup = count < 100 ? count / 2 : 100, bad = 0;
+	long warmup = count <= 100 ? count / 2 : 100, bad = 0;
 	double t0 = 0;
 	struct run r;
 
@@ -151,7 +151,7 @@ static void sequential(long count)
 		}
 		if (start(&r, i) != 0 || finish(&r, why, sizeof(why)) != 0) {
 			if (!bad++)
-				snprintf(what, sizeof(what), "first failure at run %ld", i);
+				snprintf(first, sizeof(first), "the first at run %ld", i);
 		}
 	}
 	after = usage();
@@ -163,7 +163,7 @@ static void sequential(long count)
 		 count);
 	tap(bad == 0, what, why);
 	if (bad)
-		printf("#   %ld of %ld failed\n", bad, count);
+		printf("#   %ld of %ld failed, %s\n", bad, count, first);
 	compare("sequential", before, after);
 }
 
