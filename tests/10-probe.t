@@ -80,28 +80,17 @@ can_set_exe || prefixes=$(keys_of "$unpriv_excluded")
 # Drops the hand-off page (as if it were not there: loader_page checks it
 # separately) and the keys in $prefixes; FAIL lines always stay.
 filter() {
-	awk -v list="$prefixes" -v handoff="$HANDOFF" -v memfd="$HANDOFF_MEMFD" '
-		BEGIN { n = split(list, p, "\n") }
-		/^FAIL / { print; next }
+	awk -v handoff="$HANDOFF" -v memfd="$HANDOFF_MEMFD" '
 		($0 == handoff || $0 == memfd) && !dropped { dropped = 1; next }
 		$0 == "maps.loader.count=1" && dropped { print "maps.loader.count=0"; next }
-		{
-			key = $0; sub(/=.*/, "", key)
-			for (i = 1; i <= n; i++)
-				if (p[i] != "" && index(key, p[i]) == 1)
-					next
-			print
-		}' "$1" | LC_ALL=C sort
+		{ print }' "$1" | drop_keys "$prefixes" | LC_ALL=C sort
 }
 
-# run NAME CMD...: stdout to $tmp/NAME, stderr to $tmp/NAME.err, status to
-# $tmp/NAME.rc.  Same args, env, stdin and an extra open fd 3 each time.
+# run NAME CMD...: run_fixed (tests/tap.bash) to $tmp/NAME.
 run() {
 	local name=$1
 	shift
-	env -i A=1 B=2 "$@" x 'y z' </dev/null 3</dev/null \
-		>"$tmp/$name" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
+	run_fixed "$tmp/$name" "$@"
 }
 
 # sanity LABEL NAME KEY...: NAME exited 0 with no FAIL line and every KEY;

@@ -84,16 +84,7 @@ probe_prefixes=maps.loader.
 # dropped, sorted; showexec's exe= line dropped when unprivileged).
 output() {
 	if [ "$probe" = 1 ]; then
-		awk -v list="$probe_prefixes" '
-			BEGIN { n = split(list, p, "\n") }
-			/^FAIL / { print; next }
-			{
-				key = $0; sub(/=.*/, "", key)
-				for (i = 1; i <= n; i++)
-					if (p[i] != "" && index(key, p[i]) == 1)
-						next
-				print
-			}' "$res/$1.out" | sort
+		drop_keys "$probe_prefixes" "$res/$1.out" | sort
 	elif [ $privileged = 0 ]; then
 		grep -v '^exe=' "$res/$1.out"
 	else

@@ -101,18 +101,15 @@ filter() {
 run() {
 	local name=$1
 	shift
-	env -i A=1 B=2 ${RUN_DROP:+RUN_DROP=$RUN_DROP} ${RUN_CLOEXEC0:+RUN_CLOEXEC0=1} "$L/run" "$@" x 'y z' </dev/null 3</dev/null \
-		>"$tmp/$name" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
+	run_fixed "$tmp/$name" ${RUN_DROP:+RUN_DROP=$RUN_DROP} \
+		${RUN_CLOEXEC0:+RUN_CLOEXEC0=1} "$L/run" "$@"
 }
 
 # run_r NAME MODE PROG: the same without address randomisation.
 run_r() {
 	local name=$1
 	shift
-	setarch -R env -i A=1 B=2 "$L/run" "$@" x 'y z' </dev/null 3</dev/null \
-		>"$tmp/$name" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
+	run_fixed "$tmp/$name" setarch -R "$L/run" "$@"
 }
 
 # ---- 1b. setarch -R: exact addresses, kernel vs uexec_execve ------------

@@ -1,8 +1,10 @@
 # tests/tap.bash - what the TAP scripts share, sourced by them:
 #   . "$(dirname "$0")/tap.bash"
 # Numbered results (ok, not_ok, not_ok_file, skip; the plan is the script's
-# own), expect for one command's status and output, and can_set_exe for the
-# one thing uexec does differently without privilege.
+# own), expect for one command's status and output, can_set_exe for the one
+# thing uexec does differently without privilege, and for the probe runs
+# run_fixed (the same arguments, environment and descriptors every time) and
+# drop_keys (its output less some keys).
 
 n=0
 # tap_line RESULT NAME: one numbered line; a "#" or "\" in NAME is escaped
@@ -56,4 +58,30 @@ can_set_exe() {
 	local eff
 	eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
 	(((0x$eff >> 21 | 0x$eff >> 40) & 1))
+}
+
+# run_fixed OUT CMD...: CMD with the environment A=1 B=2 only (NAME=VALUE
+# words first in CMD add to it), the arguments "x" and "y z" after its own,
+# stdin from /dev/null and one more descriptor, 3, open on /dev/null;
+# stdout to OUT, stderr to OUT.err, the status to OUT.rc.
+run_fixed() {
+	local out=$1
+	shift
+	env -i A=1 B=2 "$@" x 'y z' </dev/null 3</dev/null >"$out" 2>"$out.err"
+	echo $? >"$out.rc"
+}
+
+# drop_keys PREFIXES [FILE]: the "key=value" lines whose key starts with none
+# of PREFIXES (one a line; empty lines ignored); FAIL lines always stay.
+drop_keys() {
+	awk -v list="$1" '
+		BEGIN { n = split(list, p, "\n") }
+		/^FAIL / { print; next }
+		{
+			key = $0; sub(/=.*/, "", key)
+			for (i = 1; i <= n; i++)
+				if (p[i] != "" && index(key, p[i]) == 1)
+					next
+			print
+		}' "${@:2}"
 }
