@@ -8,8 +8,10 @@
  * that drifts in CPU frequency, caches and background load hit both sides
  * alike.  Each sample is the wall time of posix_spawn + waitpid, read from
  * CLOCK_MONOTONIC.  Prints one line per LABEL: the median of each side, their
- * difference and their ratio.  Medians, because a spawn's time has a long
- * tail (scheduler, page-cache misses) that would dominate a mean.
+ * difference and their ratio, and the interquartile range of the direct
+ * runs (iqr_us: when it is far above the difference, so is the difference's
+ * uncertainty).  Medians, because a spawn's time has a long tail (scheduler,
+ * page-cache misses) that would dominate a mean.
  *
  * The programs' stdin, stdout and stderr are /dev/null: terminal output
  * would cost more than the start-up being measured.  Every spawn must exit
@@ -148,8 +150,10 @@ static int bench_pair(const struct pair *p, const struct options *o,
 	}
 	md = median(direct, o->n);
 	mu = median(uexec, o->n);
-	printf("%-22s %7ld %11.1f %11.1f %+10.1f %7.3f\n", p->label, o->n, md, mu,
-	       mu - md, mu / md);
+	/* how much the program's own start varies: the direct runs' middle half
+	 * (median() sorted them) */
+	printf("%-22s %7ld %11.1f %11.1f %+10.1f %7.3f %9.1f\n", p->label, o->n, md, mu,
+	       mu - md, mu / md, direct[o->n * 3 / 4] - direct[o->n / 4]);
 	fflush(stdout);
 	ret = 0;
 out:
@@ -252,8 +256,8 @@ int main(int argc, char **argv)
 	setup_file_actions(&fa);
 
 	if (o.header)
-		printf("%-22s %7s %11s %11s %10s %7s\n", "program", "n", "direct_us",
-		       "uexec_us", "diff_us", "ratio");
+		printf("%-22s %7s %11s %11s %10s %7s %9s\n", "program", "n", "direct_us",
+		       "uexec_us", "diff_us", "ratio", "iqr_us");
 	for (int i = 0; i < npairs; i++) {
 		if (bench_pair(&pairs[i], &o, &fa) < 0) {
 			printf("%-22s FAILED (see stderr)\n", pairs[i].label);

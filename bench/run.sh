@@ -6,7 +6,9 @@
 #   BENCH_N=500 make bench             fewer runs (default 2000; python 1000)
 #   UEXEC=/usr/bin/env B=$PWD/build bash bench/run.sh
 #                       the stand-in: the cost of one extra exec
-#   BENCH_BUDGET_US=80  the budget the last lines hold each row to
+#   BENCH_BUDGET_US=80  the budget the last lines hold each row to (a row whose
+#                       direct runs spread over more than that is called noisy:
+#                       its difference is then that uncertain too)
 #
 # The budget (README "Performance"): uexec PROGRAM costs at most 80 us more than
 # PROGRAM, for every kind of program.  Figures from a busy machine are noise:
@@ -60,8 +62,9 @@ verdict() {
 	awk -v budget="${BENCH_BUDGET_US:-80}" '
 		$1 != "program" && NF >= 6 {
 			d = $5 + 0
-			printf "%-22s %+7.1f us: %s\n", $1, d,
-				d <= budget ? "within the " budget " us budget" : sprintf("over the %d us budget by %.1f", budget, d - budget)
+			printf "%-22s %+7.1f us: %s%s\n", $1, d,
+				d <= budget ? "within the " budget " us budget" : sprintf("over the %d us budget by %.1f", budget, d - budget),
+				((NF >= 7 && $7 + 0 > budget + 0) ? sprintf(" (noisy: the direct runs spread over %.0f us)", $7) : "")
 		}' "$rows"
 }
 
