@@ -6,7 +6,7 @@
  * Spawns A and B alternately (A, B, B, A, A, B, ...: each goes first as
  * often), N times each after a warm-up of 50, every spawn posix_spawn +
  * waitpid with stdout on /dev/null, and prints the median wall time of each
- * and their difference.  For comparing two builds of uexec on the same
+ * and their difference, then the difference at four other percentiles.  For comparing two builds of uexec on the same
  * program ("ab 3000 old/uexec /bin/true --- new/uexec /bin/true"): both
  * sides see the same drifts of a shared, noisy machine.  Every spawn must
  * exit 0.
@@ -94,6 +94,13 @@ int main(int argc, char **argv)
 	qsort(t[1], n, sizeof(double), by_value);
 	printf("A %.1f us  B %.1f us  B-A %+.1f us  (medians of %ld)\n", t[0][n / 2], t[1][n / 2],
 	       t[1][n / 2] - t[0][n / 2], n);
+	/* the same at other percentiles: on a machine that drifts between a
+	 * fast and a slow state the difference grows with the percentile */
+	printf("B-A at the 10th, 30th, 70th, 90th percentile:");
+	for (int q = 1; q < 10; q += 2)
+		if (q != 5)
+			printf(" %+.1f", t[1][n * q / 10] - t[0][n * q / 10]);
+	printf(" us\n");
 	return 0;
 usage:
 	fprintf(stderr, "usage: ab N CMD_A [ARG]... --- CMD_B [ARG]...\n");

@@ -282,10 +282,7 @@ static void reset_process(const struct bprm *b)
 	/* begin_new_exec(): dumpable again unless the ids differ, then
 	 * fs.suid_dumpable (whose 2 prctl() cannot set: 0, the stricter) */
 	sys_prctl(PR_SET_DUMPABLE,
-		  (sys_call0(SYS_getuid) == sys_call0(SYS_geteuid) &&
-		   sys_call0(SYS_getgid) == sys_call0(SYS_getegid)) ||
-			  read_sysctl("/proc/sys/fs/suid_dumpable", 0) == 1,
-		  0, 0, 0);
+		  !ids_differ() || read_sysctl("/proc/sys/fs/suid_dumpable", 0) == 1, 0, 0, 0);
 }
 
 /*

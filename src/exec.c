@@ -139,10 +139,9 @@ static int park_vdso(struct bprm *b, struct host *h)
  * the vDSO right above it.  uexec's own vDSO sits at its base: below any
  * top-down mmap_base the kernel gives (it is at least 16 TiB higher).
  */
-static int legacy_layout(const struct bprm *b, const struct host *h, unsigned pers)
+static int legacy_layout(const struct host *h, unsigned pers, uint64_t base_max)
 {
-	return (pers & ADDR_COMPAT_LAYOUT) ||
-	       (h->vdso_hi && h->vdso_hi + (1UL << 44) < mmap_base_max(b->rlim_stack, b->randomize));
+	return (pers & ADDR_COMPAT_LAYOUT) || (h->vdso_hi && h->vdso_hi + (1UL << 44) < base_max);
 }
 
 /*
@@ -165,11 +164,11 @@ static int map_images(struct bprm *b, struct host *h, unsigned pers)
 	uint64_t span = top ? top->hi - top->lo : 0;
 	int fits = top && h->move_vdso && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
 		   span && span < ARCH_PMD_SIZE && h->vdso_hi;
+	uint64_t base_max = mmap_base_max(b->rlim_stack, b->randomize);
 	int r = 0;
 
-	b->legacy = top && h->move_vdso && h->fresh && legacy_layout(b, h, pers);
-	if (fits && !b->legacy &&
-	    h->vdso_hi + span <= mmap_base_max(b->rlim_stack, b->randomize)) {
+	b->legacy = top && h->move_vdso && h->fresh && legacy_layout(h, pers, base_max);
+	if (fits && !b->legacy && h->vdso_hi + span <= base_max) {
 		b->mmap_top = h->vdso_hi + span;
 		b->vdso_stays = 1;
 	} else if (fits && b->legacy && (r = host_vdso_exact(h)) == 0 &&

@@ -4,10 +4,11 @@
  * of its [stack] (the kernel's randomised stack is re-used for the program),
  * and where the vDSO and its data pages are.
  *
- * In command mode the vDSO is taken away before an interpreter or static-pie
- * is mapped and mapped again afterwards (ARCH_MAP_VDSO_64) where the
- * kernel's allocator puts it, so that the mmap area ends up in the kernel's
- * order: interpreter (or static-pie) at the top, the vDSO right below it.
+ * The mmap area must end up in the kernel's order: interpreter (or
+ * static-pie) at the top, the vDSO right below it.  The command usually
+ * places the image right above the vDSO (exec.c, map_images()); otherwise
+ * the vDSO is taken away before the image is mapped and mapped again
+ * afterwards (ARCH_MAP_VDSO_64) where the kernel's allocator puts it.
  */
 #include <elf.h>
 #include <errno.h>

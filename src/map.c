@@ -1,14 +1,16 @@
 /*
- * Stage 5 — map: carry one image's plan out.  The whole span is reserved
- * first, never replacing anything (a collision is an error, not an
- * overwrite): by mapping the lowest segment's file over all of it, as
+ * Stage 5 — map: carry one image's plan out, never replacing anything (a
+ * collision is an error, not an overwrite).  Where the image's place is
+ * known beforehand (the command: see map_image()) each segment goes
+ * straight there with MAP_FIXED_NOREPLACE.  Otherwise the whole span is
+ * reserved first: by mapping the lowest segment's file over all of it, as
  * elf_map() maps total_size, or PROT_NONE (a segment not from the file, a
- * span of 2 MiB or more).  Then the segments are mapped in order - the rest of the
- * reservation given back in one piece and the others mapped into that
- * free space - writable partial pages are cleared, and the holes between
- * segments stay free, so the result is what elf_load() leaves.  Nothing
- * outside the span is touched; on failure the span is unmapped and the
- * caller is as before.
+ * span of 2 MiB or more); then the segments are mapped in order - the rest
+ * of the reservation given back in one piece and the others mapped into
+ * that free space.  Writable partial pages are cleared, and the holes
+ * between segments stay free, so the result is what elf_load() leaves.
+ * Nothing outside the span is touched; on failure what was mapped is
+ * unmapped and the caller is as before.
  */
 #include <errno.h>
 #include "arch/x86_64/arch.h"

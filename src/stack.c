@@ -90,8 +90,7 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		case AT_EGID:   if (!h->fresh) v = (uint64_t)sys_call0(SYS_getegid); break;
 		case AT_SECURE:
 			if (!h->fresh)
-				v = sys_call0(SYS_getuid) != sys_call0(SYS_geteuid) ||
-				    sys_call0(SYS_getgid) != sys_call0(SYS_getegid);
+				v = (uint64_t)ids_differ();
 			break;
 		case AT_RANDOM: v = u_rand; break;
 		case AT_EXECFN: v = u_execfn; break;

@@ -270,6 +270,12 @@ int read_file(const char *path, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
+int ids_differ(void)
+{
+	return sys_call0(SYS_getuid) != sys_call0(SYS_geteuid) ||
+	       sys_call0(SYS_getgid) != sys_call0(SYS_getegid);
+}
+
 /* A number from /proc/sys: one read, which a sysctl answers whole (a second
  * read, to see the end of the file, would cost a system call on every exec). */
 unsigned read_sysctl(const char *path, unsigned dflt)

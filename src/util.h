@@ -40,8 +40,8 @@ extern HIDDEN uint64_t uexec_scratch_hint;
  * (its variables first), and the part of it the first arena may take. */
 extern HIDDEN uint64_t uexec_scratch_mapped;
 extern HIDDEN uint64_t uexec_scratch_spare_lo, uexec_scratch_spare_hi;
-/* The command: where its image starts; it and the scratch memory above it,
- * up to uexec_scratch_hint, are all it maps (the hand-off unmaps that). */
+/* The command: the lower of its image and its scratch memory; from there up
+ * to uexec_scratch_hint is all it maps (the hand-off unmaps that). */
 extern HIDDEN uint64_t uexec_self_lo;
 /* ... and as low as its [stack] VMA can start (setup_arg_pages(): 128 KiB
  * below the page of its lowest argument string; higher when RLIMIT_STACK
@@ -55,9 +55,13 @@ HIDDEN long scratch_mmap(uint64_t len, int prot, int flags, int fd);
 HIDDEN void urandom_reset(void);
 HIDDEN int urandom_bytes(void *dst, size_t n);
 HIDDEN uint64_t urandom_u64(void);
-/* A number from a /proc/sys file, or dflt when it cannot be read. */
+/* Up to cap bytes of a (small, /proc) file; -errno if it cannot be opened. */
 HIDDEN int read_file(const char *path, char *buf, size_t cap, size_t *len);
+/* A number from a /proc/sys file, or dflt when it cannot be read. */
 HIDDEN unsigned read_sysctl(const char *path, unsigned dflt);
+/* Whether the real and effective user or group ids differ (library mode:
+ * AT_SECURE, and whether the program stays dumpable). */
+HIDDEN int ids_differ(void);
 HIDDEN int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx),
 		    void *ctx);
 
