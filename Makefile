@@ -75,38 +75,33 @@ $(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='
 $(B)/src/arch/x86_64/start.o: LIBFLAGS += -DUEXEC_SCRATCH=$(UEXEC_SCRATCH) -DUEXEC_PREMAP=$(UEXEC_PREMAP)
 $(B)/src/arch/x86_64/start.o: Makefile
 $(B)/cli/uexec.o: Makefile
-$(B)/install/cli/uexec.o: cli/uexec.c Makefile FORCE
-	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE_INSTALL)"' \
-		-MMD -MP -c $< -o $@
 
-# ... and a command whose file is missing: it falls back to a memfd
-# (tests/10-probe.t runs it).
-$(B)/nofile/cli/uexec.o: cli/uexec.c Makefile
-	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"/nonexistent/uexec-handoff"' \
-		-MMD -MP -c $< -o $@
-
-$(B)/uexec $(B)/install/uexec $(B)/nofile/uexec: $(B)/%uexec: $(B)/%cli/uexec.o $(B)/cli/libc.o \
-		$(B)/src/arch/x86_64/start.o $(B)/libuexec.a cli/uexec.ld
+$(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/libuexec.a cli/uexec.ld
 	$(CC) $(CLILDFLAGS) -o $@ $(B)/src/arch/x86_64/start.o $< $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
-# ... and two whose scratch memory start.S cannot map whole (tests/65-regress.t):
-# right below the image, where only the variables' page fits (the arenas go
-# elsewhere), and on the image itself (a one-line error, status 126).
-LOWSCRATCH := 0x3efffffff000
-$(B)/lowscratch/uexec $(B)/badscratch/uexec: $(B)/%/uexec: cli/uexec.c src/arch/x86_64/start.S \
+# Other builds of the command, each as build/VARIANT/uexec, with its own page
+# file (HANDOFF_VARIANT) or scratch address (SCRATCH_VARIANT): the installed
+# one (relinked each time: PREFIX may differ), one whose page file is missing
+# (a memfd then: tests/10-probe.t), and two whose scratch memory start.S
+# cannot map whole (tests/65-regress.t): right below the image, where only
+# the variables' page fits (the arenas go elsewhere), and on the image itself
+# (a one-line error, status 126).
+CLI_VARIANTS        := install nofile lowscratch badscratch
+HANDOFF_install     := $(HANDOFF_FILE_INSTALL)
+HANDOFF_nofile      := /nonexistent/uexec-handoff
+SCRATCH_lowscratch  := 0x3efffffff000
+SCRATCH_badscratch  := $(UEXEC_BASE)
+LDEXTRA_badscratch  := -Wl,--no-check-sections # its variables over its own image, on purpose
+$(B)/install/uexec: FORCE
+$(foreach v,$(CLI_VARIANTS),$(B)/$(v)/uexec): $(B)/%/uexec: cli/uexec.c src/arch/x86_64/start.S \
 		$(B)/cli/libc.o $(B)/libuexec.a cli/uexec.ld Makefile | $(B)/uexec-handoff
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(SCRATCH_$*)UL -DHANDOFF_FILE='"$(HANDOFF_FILE)"' \
-		-c cli/uexec.c -o $(dir $@)uexec.o
-	$(CC) $(LIBFLAGS) -DUEXEC_SCRATCH=$(SCRATCH_$*) -DUEXEC_PREMAP=$(UEXEC_PREMAP) \
-		-c src/arch/x86_64/start.S -o $(dir $@)start.o
-	$(CC) $(subst $(UEXEC_SCRATCH),$(SCRATCH_$*),$(CLILDFLAGS)) $(LDEXTRA_$*) -o $@ $(dir $@)start.o \
-		$(dir $@)uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc
-SCRATCH_lowscratch := $(LOWSCRATCH)
-SCRATCH_badscratch := $(UEXEC_BASE)
-LDEXTRA_badscratch := -Wl,--no-check-sections # its variables over its own image, on purpose
+	$(CC) $(LIBFLAGS) -DSCRATCH_HINT=$(or $(SCRATCH_$*),$(UEXEC_SCRATCH))UL \
+		-DHANDOFF_FILE='"$(or $(HANDOFF_$*),$(HANDOFF_FILE))"' -c cli/uexec.c -o $(dir $@)uexec.o
+	$(CC) $(LIBFLAGS) -DUEXEC_SCRATCH=$(or $(SCRATCH_$*),$(UEXEC_SCRATCH)) \
+		-DUEXEC_PREMAP=$(UEXEC_PREMAP) -c src/arch/x86_64/start.S -o $(dir $@)start.o
+	$(CC) $(subst $(UEXEC_SCRATCH),$(or $(SCRATCH_$*),$(UEXEC_SCRATCH)),$(CLILDFLAGS)) \
+		$(LDEXTRA_$*) -o $@ $(dir $@)start.o $(dir $@)uexec.o $(B)/cli/libc.o $(B)/libuexec.a -lgcc
 
 # the build's command finds its page file next to it
 $(B)/uexec: | $(B)/uexec-handoff
