@@ -81,13 +81,19 @@ static void read_loads(int fd)
 	span = seg_start(&load[nload - 1]) + seg_len(&load[nload - 1]);
 }
 
+/* Segments FROM.. of the interpreter at base P, with FLAGS besides MAP_PRIVATE. */
+static void map_segs(char *p, int from, int flags, int fd)
+{
+	for (int i = from; i < nload; i++)
+		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]), MAP_PRIVATE | flags,
+		     fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+}
+
 static void map_reserve(int fd)
 {
 	char *p = mmap(0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-	for (int i = 0; i < nload; i++)
-		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
-		     MAP_PRIVATE | MAP_FIXED, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+	map_segs(p, 0, MAP_FIXED, fd);
 	munmap(p, span);
 }
 
@@ -98,9 +104,7 @@ static void map_reserve_tail(int fd)
 
 	mmap(p, first, prot_of(&load[0]), MAP_PRIVATE | MAP_FIXED, fd, 0);
 	munmap(p + first, span - first);
-	for (int i = 1; i < nload; i++)
-		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
-		     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+	map_segs(p, 1, MAP_FIXED_NOREPLACE, fd);
 	munmap(p, span);
 }
 
@@ -110,9 +114,7 @@ static void map_first_tail(int fd)
 	char *p = mmap(0, span, prot_of(&load[0]), MAP_PRIVATE, fd, 0);
 
 	munmap(p + first, span - first);
-	for (int i = 1; i < nload; i++)
-		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
-		     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+	map_segs(p, 1, MAP_FIXED_NOREPLACE, fd);
 	munmap(p, span);
 }
 
@@ -120,9 +122,7 @@ static void map_first_over(int fd)
 {
 	char *p = mmap(0, span, prot_of(&load[0]), MAP_PRIVATE, fd, 0);
 
-	for (int i = 1; i < nload; i++)
-		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
-		     MAP_PRIVATE | MAP_FIXED, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+	map_segs(p, 1, MAP_FIXED, fd);
 	munmap(p, span);
 }
 
@@ -136,9 +136,7 @@ static void map_each(int fd)
 		at = mmap(0, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		munmap(at, span);
 	}
-	for (int i = 0; i < nload; i++)
-		mmap(at + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
-		     MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+	map_segs(at, 0, MAP_FIXED_NOREPLACE, fd);
 	munmap(at, span);
 }
 
