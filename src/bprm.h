@@ -8,6 +8,7 @@
  *   plan.c        4. compute every mapping, the brk and the entry point
  *   stack.c       4. build the initial stack image and auxv
  *   map.c         5. carry the plan out next to the old image
+ *   reset.c       6. what exec resets (library mode), after the point of no return
  *   commit.c      6. point of no return: reset, tear down, jump
  */
 #ifndef UEXEC_BPRM_H
@@ -178,6 +179,7 @@ HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, ui
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);
+HIDDEN void reset_process(const struct bprm *b);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
 
 extern HIDDEN struct host uexec_host;
