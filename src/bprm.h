@@ -28,7 +28,7 @@
 #define MAX_PHDR_BYTES  65536   /* load_elf_phdrs(): the table is at most 64 KiB */
 #define MAX_INTERP_PATH 4096    /* PATH_MAX: PT_INTERP p_filesz limit */
 #define MAX_AUXV        48
-#define HANDOFF_MOVES   13      /* segment moves the hand-off page has room for */
+#define HANDOFF_MOVES   12      /* segment moves the hand-off page has room for */
 
 /* One VMA-to-be: what map.c creates, in order. */
 struct seg_map {
@@ -77,6 +77,26 @@ struct shebang {
 	const char *arg, *arg_end; /* arg is NULL when there is none */
 };
 
+/* capset()'s header and data, in one piece (the hand-off page holds one) */
+struct exec_capset {
+	uint32_t version;
+	int pid;
+	uint32_t data[6];       /* effective, permitted, inheritable: low words, then high */
+};
+
+/* Library mode: the caller's credentials and the program's (creds.c). */
+struct exec_creds {
+	uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+	uint32_t new_euid, new_egid; /* the effective ids the program gets */
+	uint64_t p, e, i;       /* the caller's permitted, effective, inheritable sets */
+	uint64_t np, ne, amb;   /* the program's permitted, effective and ambient sets */
+	uint64_t mid_p, mid_e;  /* held until the hand-off has set /proc/self/exe */
+	unsigned securebits;
+	int secureexec;         /* AT_SECURE */
+	int set_uids, set_gids, set_caps, final_caps;
+	int keepcaps_dance, raise_ambient, clear_ambient, clear_keepcaps;
+};
+
 struct bprm {
 	const char *filename;   /* the path as given, or /dev/fd/N[/path]: AT_EXECFN */
 	const char *comm;       /* the new comm: basename of filename, or the file's name */
@@ -110,6 +130,7 @@ struct bprm {
 	char *interp_path;
 
 	struct elf_image exe, interp;
+	struct exec_creds creds; /* library mode */
 	struct arena arena;
 
 	/* the stack */
@@ -179,7 +200,13 @@ HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, ui
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);
-HIDDEN void reset_process(const struct bprm *b);
+HIDDEN int prepare_exec_creds(struct exec_creds *c);
+HIDDEN int commit_exec_creds(const struct exec_creds *c);
+HIDDEN void cap_fill(struct exec_capset *c, uint64_t p, uint64_t e, uint64_t i);
+HIDDEN int prepare_reset(struct bprm *b);
+HIDDEN int reset_process(const struct bprm *b);
+HIDDEN int arch_check_caller(void);
+HIDDEN void arch_reset_process(void);
 HIDDEN __attribute__((noreturn)) void commit_exec(struct bprm *b, struct host *h);
 
 extern HIDDEN struct host uexec_host;

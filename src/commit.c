@@ -36,9 +36,9 @@ struct range {
  * for each image, the vDSO, the stack and the hand-off page */
 #define MAX_KEEP 11
 /* 2 copies, 2 zeros, madvise, touch, madvise again, mprotect, 2 prctl,
- * close, then 2 arch_prctl (library) or the stack's munmap and a second
- * close (command), vDSO munmap and map, end */
-#define OPS_FIXED 16
+ * close, then 2 arch_prctl and a capset (library) or the stack's munmap
+ * and a second close (command), vDSO munmap and map, end */
+#define OPS_FIXED 17
 _Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
 	       "the hand-off page holds every op");
 
@@ -336,8 +336,8 @@ void commit_exec(struct bprm *b, struct host *h)
 	int fd;
 
 	/* --- point of no return: from here a failure kills the process --- */
-	if (!h->fresh)
-		reset_process(b);
+	if (!h->fresh && reset_process(b) < 0)
+		goto fatal;
 	ho = b->handoff;
 	fd = b->handoff_fd;
 	if (fd < 0) {
@@ -432,6 +432,13 @@ void commit_exec(struct bprm *b, struct host *h)
 	if (!h->fresh) {
 		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);
 		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_GS, 0, 0);
+	}
+	/* library mode: the program's capabilities, now that the exe is set
+	 * (creds.c) */
+	if (!h->fresh && b->creds.final_caps) {
+		cap_fill((struct exec_capset *)(page + HO_CAPSET), b->creds.np, b->creds.ne,
+			 b->creds.i);
+		SYSCALL_CHECKED(&l, SYS_capset, ho + HO_CAPSET, ho + HO_CAPSET + 8, 0);
 	}
 	op(&l, OP_END, 0, 0, 0, 0, 0, 0, 0);
 

@@ -230,27 +230,6 @@ static int name_the_file(struct bprm *b, int dirfd, const char *path)
 	return 0;
 }
 
-static void count_task(int dirfd, const char *name, void *tasks)
-{
-	(void)dirfd;
-	(void)name;
-	(*(int *)tasks)++;
-}
-
-/* execve() of the kernel refuses nothing for threads: it kills them.  A
- * library cannot, so it refuses to replace a process that has any. */
-static int single_threaded(void)
-{
-	int tasks = 0;
-
-	if (dir_each("/proc/self/task", count_task, &tasks) < 0)
-		return 0; /* no /proc: cannot tell; go on */
-	if (tasks > 1)
-		return uexec_fail(EBUSY, "the process has %d threads; uexec replaces only a "
-				  "single-threaded process", tasks);
-	return 0;
-}
-
 int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		  char *const envp[], const char *argv0)
 {
@@ -286,7 +265,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	if (r)
 		goto out;
 	if (!h->fresh) {
-		r = single_threaded();
+		r = prepare_reset(b);
 		if (r)
 			goto out;
 	}
@@ -299,6 +278,9 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 		struct rlimit rl;
 
 		b->rlim_stack = sys_getrlimit(RLIMIT_STACK, &rl) ? ARCH_STK_LIM : rl.rlim_cur;
+		/* a secure exec caps it (begin_new_exec()) */
+		if (b->creds.secureexec && b->rlim_stack > ARCH_STK_LIM)
+			b->rlim_stack = ARCH_STK_LIM;
 	}
 	r = open_exec_at(dirfd, path, at_flags, &b->fd, &b->file_size);
 	if (r)

@@ -71,31 +71,19 @@ static void map_line(struct host *h, const char *s, const char *end)
  * Library mode: the vDSO's mappings and the top of the mmap area from
  * /proc/self/maps, read in chunks (a caller may have thousands of lines).
  */
+static void maps_line(const char *s, const char *end, void *h)
+{
+	map_line(h, s, end);
+}
+
 static int scan_maps(struct host *h)
 {
-	char buf[4096];
-	size_t have = 0;
-	int fd = sys_openat(AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
-	long n;
+	int r;
 
-	if (fd < 0)
-		return uexec_fail(-fd, "cannot read /proc/self/maps");
 	h->vdso_lo = h->vdso_hi = h->vdso_text = h->mmap_top = 0;
-	while ((n = sys_read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
-		char *s = buf, *nl;
-
-		have += (size_t)n;
-		buf[have] = 0;
-		while ((nl = strchr(s, '\n')) != NULL) {
-			map_line(h, s, nl);
-			s = nl + 1;
-		}
-		have -= (size_t)(s - buf);
-		memmove(buf, s, have);
-		if (have == sizeof(buf) - 1)
-			have = 0; /* a line longer than the buffer: drop it */
-	}
-	sys_close(fd);
+	r = each_line("/proc/self/maps", maps_line, h);
+	if (r < 0)
+		return uexec_fail(-r, "cannot read /proc/self/maps");
 	if (h->vdso_lo)
 		h->vdso_text -= h->vdso_lo;
 	h->vdso_exact = 1;

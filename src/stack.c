@@ -83,15 +83,12 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		/* Set-id bits are never honoured, so these follow the caller's
 		 * credentials: in the command's fresh process the kernel's own
 		 * values (AT_SECURE included: ruid != euid, capabilities); a
-		 * library caller may have changed its ids since its exec. */
-		case AT_UID:    if (!h->fresh) v = (uint64_t)sys_call0(SYS_getuid); break;
-		case AT_EUID:   if (!h->fresh) v = (uint64_t)sys_call0(SYS_geteuid); break;
-		case AT_GID:    if (!h->fresh) v = (uint64_t)sys_call0(SYS_getgid); break;
-		case AT_EGID:   if (!h->fresh) v = (uint64_t)sys_call0(SYS_getegid); break;
-		case AT_SECURE:
-			if (!h->fresh)
-				v = (uint64_t)ids_differ();
-			break;
+		 * library caller's are those its program gets (creds.c). */
+		case AT_UID:    if (!h->fresh) v = b->creds.ruid; break;
+		case AT_EUID:   if (!h->fresh) v = b->creds.new_euid; break;
+		case AT_GID:    if (!h->fresh) v = b->creds.rgid; break;
+		case AT_EGID:   if (!h->fresh) v = b->creds.new_egid; break;
+		case AT_SECURE: if (!h->fresh) v = (uint64_t)b->creds.secureexec; break;
 		case AT_RANDOM: v = u_rand; break;
 		case AT_EXECFN: v = u_execfn; break;
 		case AT_PLATFORM: v = u_plat; break;

@@ -316,3 +316,32 @@ int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx
 	sys_close(dir);
 	return 0;
 }
+
+/* Calls fn on each line of a (/proc) file, read in chunks: a process may
+ * have thousands of mappings.  A line longer than the buffer is dropped. */
+int each_line(const char *path, void (*fn)(const char *s, const char *end, void *ctx), void *ctx)
+{
+	char buf[4096];
+	size_t have = 0;
+	int fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	while ((n = sys_read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *s = buf, *nl;
+
+		have += (size_t)n;
+		buf[have] = 0;
+		while ((nl = strchr(s, '\n')) != NULL) {
+			fn(s, nl, ctx);
+			s = nl + 1;
+		}
+		have -= (size_t)(s - buf);
+		memmove(buf, s, have);
+		if (have == sizeof(buf) - 1)
+			have = 0;
+	}
+	sys_close(fd);
+	return 0;
+}

@@ -62,6 +62,9 @@ HIDDEN unsigned read_sysctl(const char *path, unsigned dflt);
 /* Whether the real and effective user or group ids differ (library mode:
  * AT_SECURE, and whether the program stays dumpable). */
 HIDDEN int ids_differ(void);
+/* fn(line, its end, ctx) for each line of a file; -errno if it cannot be opened. */
+HIDDEN int each_line(const char *path, void (*fn)(const char *s, const char *end, void *ctx),
+		     void *ctx);
 HIDDEN int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx),
 		    void *ctx);
 

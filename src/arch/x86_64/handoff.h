@@ -13,6 +13,7 @@
 #define HO_SP         1096   /* %rsp at entry */
 #define HO_ENTRY      1104   /* %rip at entry */
 #define HO_MXCSR      1112   /* MXCSR for the no-XSAVE path */
+#define HO_CAPSET     1120   /* capset() header and data, 32 bytes: library mode */
 #define HO_MM_MAP     1152   /* struct prctl_mm_map for PR_SET_MM_MAP (104 bytes) */
 #define HO_MM_MAP_NOEXE 1280 /* the same with exe_fd = -1, when changing exe is refused */
 #define HO_OPS        1408   /* op list, HO_OP_SIZE bytes each, ended by OP_END */
