@@ -74,6 +74,9 @@ HANDOFF_FILE_INSTALL := $(PREFIX)/lib/uexec/uexec-handoff
 $(B)/cli/uexec.o: LIBFLAGS += -DSCRATCH_HINT=$(UEXEC_SCRATCH)UL -DHANDOFF_FILE='"$(HANDOFF_FILE)"'
 $(B)/src/arch/x86_64/start.o: LIBFLAGS += -DUEXEC_SCRATCH=$(UEXEC_SCRATCH) -DUEXEC_PREMAP=$(UEXEC_PREMAP)
 $(B)/src/arch/x86_64/start.o: Makefile
+# uexec_spawn()'s fresh-layout mode runs the installed command
+$(B)/src/spawn.o: LIBFLAGS += -DUEXEC_COMMAND='"$(PREFIX)/bin/uexec"'
+$(B)/src/spawn.o: Makefile
 $(B)/cli/uexec.o: Makefile
 
 $(B)/uexec: $(B)/cli/uexec.o $(B)/cli/libc.o $(B)/src/arch/x86_64/start.o $(B)/libuexec.a cli/uexec.ld

@@ -34,6 +34,9 @@ static const char usage[] =
 	"  -              as PROGRAM: read the program from standard input\n"
 	"                 (a complete ELF image; its interpreter comes from the\n"
 	"                 file system)\n"
+	"      --error-fd N  report a failure to load PROGRAM on descriptor N (an\n"
+	"                 int errno, then the reason, 260 bytes) instead of stderr;\n"
+	"                 N is closed before the program runs (uexec_spawn uses it)\n"
 	"  -h, --help     show this help and exit\n"
 	"  -V, --version  show the version and exit\n"
 	"  --             end of options\n"
@@ -92,6 +95,21 @@ static const char *strerror_text(int err, char *buf, size_t n)
 static int report(const char *prog, int err, const char *reason, int status)
 {
 	char line[1024], num[32];
+
+	/* --error-fd (uexec_host.close_fd): a failure goes there instead of
+	 * stderr, as uexec_spawn()'s child reports it (src/spawn.c) */
+	if (uexec_host.close_fd >= 0) {
+		struct {
+			int err;
+			char reason[256];
+		} rep;
+
+		memset(&rep, 0, sizeof(rep));
+		rep.err = err;
+		ufmtf(rep.reason, sizeof(rep.reason), "%s", reason ? reason : "");
+		sys_write(uexec_host.close_fd, &rep, sizeof(rep));
+		return status;
+	}
 
 	if (reason && *reason)
 		ufmtf(line, sizeof(line), "uexec: %s: %s (%s)\n", prog,
@@ -276,6 +294,7 @@ int uexec_cli_main(uint64_t *sp)
 	uexec_host.auxv = (const uint64_t *)(e + 1);
 	uexec_host.move_vdso = 1;
 	uexec_host.fresh = 1;
+	uexec_host.close_fd = -1;
 	/* start.S mapped scratch memory at SCRATCH_HINT: the variables, then
 	 * room for the first arena; further scratch mappings go past it */
 	uexec_scratch_spare_lo = ((uint64_t)__uexec_vars_end + 63) & ~63UL;
@@ -331,6 +350,14 @@ int uexec_cli_main(uint64_t *sp)
 			fd = parse_fd(v);
 			if (fd < 0)
 				return usage_error("--fd: not a descriptor number: ", v);
+		} else if (strcmp(a, "--error-fd") == 0 || strncmp(a, "--error-fd=", 11) == 0) {
+			const char *v = a[10] == '=' ? a + 11 : (++i < argc ? argv[i] : NULL);
+
+			if (!v)
+				return usage_error("option requires an argument -- 'error-fd'", NULL);
+			if (parse_fd(v) < 0)
+				return usage_error("--error-fd: not a descriptor number: ", v);
+			uexec_host.close_fd = parse_fd(v);
 		} else {
 			return usage_error("unknown option: ", a);
 		}

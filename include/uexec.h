@@ -53,6 +53,74 @@ int uexec_fexecve(int fd, char *const argv[], char *const envp[]);
  */
 int uexec_execve_mem(const void *image, size_t size, char *const argv[], char *const envp[]);
 
+/*
+ * The rest of the exec family, with the rules of glibc's wrappers: execv,
+ * execvp and execvpe (PATH search: the caller's PATH, "/bin:/usr/bin" when
+ * unset; EACCES remembered and the search continued; a file that is neither
+ * ELF nor "#!" run by /bin/sh), execl, execlp and execle (arguments up to a
+ * NULL; execle's environment after it).  Without a C library environ is
+ * empty.
+ */
+int uexec_execv(const char *path, char *const argv[]);
+int uexec_execvp(const char *file, char *const argv[]);
+int uexec_execvpe(const char *file, char *const argv[], char *const envp[]);
+int uexec_execl(const char *path, const char *arg, ...);
+int uexec_execlp(const char *file, const char *arg, ...);
+int uexec_execle(const char *path, const char *arg, ...);
+
+/*
+ * uexec_spawn(): posix_spawn(3) with libuexec loading the program in the
+ * new process.  Returns 0 and the child's pid in *pid, or an errno value
+ * (not -1) with no child left behind: the child's failure to load the
+ * program (ENOENT, ENOEXEC, EACCES...) is the call's value, as
+ * posix_spawn's, and uexec_reason() says why.  Works from a multi-threaded
+ * caller.  Two modes (see uexec(3)):
+ *   - execve-free, the default: the child loads the program itself and never
+ *     calls the kernel's execve (works where a seccomp filter denies it); the
+ *     program keeps the caller's address-space randomisation;
+ *   - UEXEC_SPAWN_FRESH_LAYOUT: the child execs the uexec command (attr's
+ *     command, else the installed one), which the kernel lays out and
+ *     randomises afresh; needs execve.  uexec_spawnp() then searches the
+ *     PATH of envp (the command's rule), not the caller's.
+ * The file actions are done in order after the attributes, as posix_spawn
+ * does them; the path strings are copied.
+ */
+typedef struct {
+	void *__buf;
+	size_t __used, __size;
+} uexec_spawn_file_actions_t;
+
+#define UEXEC_SPAWN_SETPGROUP     0x01  /* setpgid(0, pgroup) */
+#define UEXEC_SPAWN_SETSIGMASK    0x02  /* the signal mask: sigmask */
+#define UEXEC_SPAWN_SETSIGDEF     0x04  /* the signals in sigdefault to SIG_DFL */
+#define UEXEC_SPAWN_SETSID        0x08  /* setsid() */
+#define UEXEC_SPAWN_RESETIDS      0x10  /* effective ids := real ids */
+#define UEXEC_SPAWN_FRESH_LAYOUT  0x100 /* through the uexec command: a fresh layout */
+
+typedef struct {
+	unsigned flags;
+	int pgroup;
+	unsigned long long sigmask;    /* bit n-1: signal n */
+	unsigned long long sigdefault; /* bit n-1: signal n */
+	const char *command;           /* FRESH_LAYOUT: the uexec command (NULL: installed) */
+} uexec_spawnattr_t;
+
+int uexec_spawn_file_actions_init(uexec_spawn_file_actions_t *fa);
+int uexec_spawn_file_actions_destroy(uexec_spawn_file_actions_t *fa);
+int uexec_spawn_file_actions_addopen(uexec_spawn_file_actions_t *fa, int fd, const char *path,
+				     int oflag, unsigned mode);
+int uexec_spawn_file_actions_addclose(uexec_spawn_file_actions_t *fa, int fd);
+int uexec_spawn_file_actions_adddup2(uexec_spawn_file_actions_t *fa, int fd, int newfd);
+int uexec_spawn_file_actions_addchdir(uexec_spawn_file_actions_t *fa, const char *path);
+int uexec_spawn_file_actions_addfchdir(uexec_spawn_file_actions_t *fa, int fd);
+int uexec_spawnattr_init(uexec_spawnattr_t *attr);
+int uexec_spawnattr_destroy(uexec_spawnattr_t *attr);
+
+int uexec_spawn(int *pid, const char *path, const uexec_spawn_file_actions_t *fa,
+		const uexec_spawnattr_t *attr, char *const argv[], char *const envp[]);
+int uexec_spawnp(int *pid, const char *file, const uexec_spawn_file_actions_t *fa,
+		 const uexec_spawnattr_t *attr, char *const argv[], char *const envp[]);
+
 /* The precise reason of the last failure, as one line of text (never NULL). */
 const char *uexec_reason(void);
 

@@ -174,6 +174,7 @@ struct host {
 	int fresh;              /* command mode: a process just exec'd, with nothing to reset */
 	int complete_image;     /* the next exec is of an image from memory ... */
 	int image_fd;           /* ... written to this memfd */
+	int close_fd;           /* command mode: a descriptor the hand-off closes (-1: none) */
 };
 
 HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);

@@ -37,7 +37,7 @@ struct range {
 #define MAX_KEEP 11
 /* 2 copies, 2 zeros, madvise, touch, madvise again, mprotect, 2 prctl,
  * close, then 2 arch_prctl and a capset (library) or the stack's munmap
- * and a second close (command), vDSO munmap and map, end */
+ * and two more closes (command), vDSO munmap and map, end */
 #define OPS_FIXED 17
 _Static_assert(OPS_FIXED + (MAX_KEEP + 1) + HANDOFF_MOVES <= HO_MAX_OPS,
 	       "the hand-off page holds every op");
@@ -428,6 +428,9 @@ void commit_exec(struct bprm *b, struct host *h)
 	 * fresh process does not sweep for (reset_process() does) */
 	if (h->fresh && b->complete_image)
 		SYSCALL(&l, SYS_close, h->image_fd, 0, 0);
+	/* the command's --error-fd: open until nothing can fail any more */
+	if (h->fresh && h->close_fd >= 0)
+		SYSCALL(&l, SYS_close, h->close_fd, 0, 0);
 	/* fs and gs base 0: the command (no libc, no TLS) never set them */
 	if (!h->fresh) {
 		SYSCALL(&l, SYS_arch_prctl, ARCH_SET_FS, 0, 0);

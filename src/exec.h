@@ -19,4 +19,9 @@ HIDDEN int uexec_exec_mem(const void *image, size_t size, char *const argv[], ch
 /* Stages 1-4 only, on an open file: 0 or -errno (uexec_reason() says why). */
 HIDDEN int uexec_check_fd(int fd, const char *name);
 
+/* execvpe(3)'s search (execvp.c): -errno on failure. */
+HIDDEN int uexec_execvpe_r(const char *file, char *const argv[], char *const envp[]);
+/* The C library's environ, or an empty one. */
+HIDDEN char *const *uexec_environ(void);
+
 #endif

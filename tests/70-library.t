@@ -8,7 +8,9 @@
 #      through libuexec, by each call: uexec_execve, uexec_fexecve (inherited
 #      and close-on-exec descriptor), uexec_execveat (dirfd + basename),
 #      uexec_execve_mem (against the kernel's execveat of a memfd copy) and
-#      uexec_execve from a fork()ed child.  The probe's output must be the
+#      uexec_execve from a fork()ed child; uexec_spawn (execve-free, and with
+#      UEXEC_SPAWN_FRESH_LAYOUT through the uexec command) against glibc's
+#      posix_spawn, with the same attributes and file actions.  The probe's output must be the
 #      same but for what is listed under "Exclusions" below.
 #   2. tests/lib/intact.c: each call with bad input fails with the right
 #      errno and a reason, and the caller is intact afterwards.
@@ -26,6 +28,13 @@
 #   places once the caller is gone.  With ADDR_NO_RANDOMIZE - setarch -R,
 #   part 1b - even the addresses must be the kernel's, though the caller, a
 #   PIE itself, sits where a PIE program must go while it is loaded.)
+#   * spawn: sig.act.32, sig.act.33 and sig.ignored.  glibc's posix_spawn
+#     sets its two internal signals (SIGCANCEL, SIGSETXID), which have
+#     handlers in every glibc process, to SIG_IGN in the child, and the
+#     program inherits that; uexec_spawn gives them SIG_DFL, as exec does
+#     for a handled signal (uexec(3)).
+#   * spawn-fresh: the hand-off page is the command's, a copy of a page of
+#     $B/uexec-handoff (the command's rule, README).
 # AT_EXECFN, comm and the strings' size need no exclusion: each uexec run is
 # compared with the kernel's run by the same kind of call (execveat or
 # fexecve give /dev/fd/N there too), and fd.* none either: the caller is the
@@ -44,7 +53,7 @@ probes=$B/fixtures/probe
 # The programs of tests/lib/ are built here when missing (make lib-fixtures),
 # so that "make all probe-fixtures bad-fixtures" is enough before this test.
 repo=$(cd "$here/.." && pwd)
-for f in "$L/run" "$L/intact" "$L/null_argv" "$L/execveat" "$L/showargs"; do
+for f in "$L/run" "$L/intact" "$L/null_argv" "$L/execveat" "$L/showargs" "$L/family"; do
 	if [ ! -x "$f" ] && [ "$B" -ef "$repo/build" ]; then
 		make -s -C "$repo" lib-fixtures >&2
 		break
@@ -61,7 +70,7 @@ flavours=(glibc-pie glibc-nopie glibc-static glibc-spie
 	glibc-pie-2m glibc-pie-16m glibc-spie-2m glibc-spie-16m
 	glibc-ttext glibc-execstack musl-static musl-spie nolibc nolibc-robss)
 # kernel-MODE vs uexec-MODE of tests/lib/run.c
-modes=(execve fexecve fexecve-cloexec execveat-rel mem fork)
+modes=(execve fexecve fexecve-cloexec execveat-rel mem fork spawn spawn-fresh)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -75,11 +84,13 @@ HANDOFF='r-xp /memfd:uexec (deleted) size=0x1000'
 no_exe=0
 can_set_exe || no_exe=1
 filter() {
-	awk -v is_uexec="$2" -v handoff="$HANDOFF" -v no_exe=$no_exe '
+	awk -v is_uexec="$2" -v handoff="${3:-$HANDOFF}" -v no_exe=$no_exe -v spawn="${4:-0}" '
 		/^FAIL / { print; next }
 		{
 			key = $0; sub(/=.*/, "", key)
 			if (no_exe && key == "proc.exe_is_prog")
+				next
+			if (spawn && (key == "sig.act.32" || key == "sig.act.33" || key == "sig.ignored"))
 				next
 			val = substr($0, length(key) + 2)
 			if (key == "maps.loader.count")
@@ -102,7 +113,7 @@ run() {
 	local name=$1
 	shift
 	run_fixed "$tmp/$name" ${RUN_DROP:+RUN_DROP=$RUN_DROP} \
-		${RUN_CLOEXEC0:+RUN_CLOEXEC0=1} "$L/run" "$@"
+		${RUN_CLOEXEC0:+RUN_CLOEXEC0=1} ${RUN_UEXEC:+RUN_UEXEC=$RUN_UEXEC} "$L/run" "$@"
 }
 
 # run_r NAME MODE PROG: the same without address randomisation.
@@ -179,10 +190,15 @@ for f in "${flavours[@]}"; do
 			fi
 			continue
 		fi
-		run "$f.k.$m" "kernel-$m" "$p"
-		run "$f.u.$m" "uexec-$m" "$p"
-		filter "$tmp/$f.k.$m" 0 >"$tmp/$f.k.$m.f"
-		filter "$tmp/$f.u.$m" 1 >"$tmp/$f.u.$m.f"
+		km=$m ho=$HANDOFF sp=0
+		case $m in
+		spawn) sp=1 ;;
+		spawn-fresh) km=spawn ho="r-xp $B/uexec-handoff size=0x1000" sp=1 ;;
+		esac
+		RUN_UEXEC=$UEXEC run "$f.k.$m" "kernel-$km" "$p"
+		RUN_UEXEC=$UEXEC run "$f.u.$m" "uexec-$m" "$p"
+		filter "$tmp/$f.k.$m" 0 "$ho" $sp >"$tmp/$f.k.$m.f"
+		filter "$tmp/$f.u.$m" 1 "$ho" $sp >"$tmp/$f.u.$m.f"
 		krc=$(cat "$tmp/$f.k.$m.rc") urc=$(cat "$tmp/$f.u.$m.rc")
 		if [ "$krc" = "$urc" ] && [ "$krc" -lt 126 ] &&
 			grep -qx 'argc=3' "$tmp/$f.k.$m" &&
@@ -230,5 +246,6 @@ cprog() {
 cprog intact 168 "$L/intact" "$B"
 cprog null_argv 96 "$L/null_argv" "$L/showargs"
 cprog execveat 96 "$L/execveat" "$L/showargs"
+cprog family 23 "$L/family" "$L/showargs" "$UEXEC"
 
 echo "1..$n"

@@ -10,11 +10,14 @@
 #   null_argv  port of the kernel selftest exec/null-argv.c
 #   execveat   port of the path and fd cases of the kernel selftest
 #              exec/execveat.c
-#   showargs   the program those two run: prints what it was given
+#   family     the exec family and uexec_spawn against glibc's wrappers and
+#              posix_spawn
+#   showargs   the program those run: prints what it was given
 
 ULIB_B      := $(B)/fixtures/lib
 ULIB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Iinclude
-ULIB_BINS   := $(ULIB_B)/run $(ULIB_B)/intact $(ULIB_B)/null_argv $(ULIB_B)/execveat
+ULIB_BINS   := $(ULIB_B)/run $(ULIB_B)/intact $(ULIB_B)/null_argv $(ULIB_B)/execveat \
+               $(ULIB_B)/family
 ULIB_DEPS   := tests/lib/lib.mk tests/lib/tap.h tests/lib/child.h include/uexec.h $(B)/libuexec.a
 
 $(ULIB_BINS): $(ULIB_B)/%: tests/lib/%.c $(ULIB_DEPS)

@@ -13,6 +13,12 @@
  *                        execveat(memfd, "", AT_EMPTY_PATH): what
  *                        uexec_execve_mem() stands for
  *   kernel-fork          fork(); the child execve()s PROG; the parent waits
+ *   kernel-spawn         posix_spawn() with a signal mask, a default signal, a
+ *                        new process group and two file actions; the parent
+ *                        waits
+ *   uexec-spawn, uexec-spawn-fresh: uexec_spawn() with the same, execve-free
+ *                        and with UEXEC_SPAWN_FRESH_LAYOUT (the command named
+ *                        by $RUN_UEXEC)
  *   uexec-execve, uexec-fexecve, uexec-execveat-rel, uexec-mem (PROG read
  *   into malloc'd memory, uexec_execve_mem), uexec-fork: the same through
  *   libuexec.
@@ -32,6 +38,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <sched.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +216,8 @@ int main(int argc, char **argv)
 		fd = open(dir, O_RDONLY | O_DIRECTORY);
 	else if (strcmp(mode, "mem") == 0)
 		image = slurp(prog, &size);
-	else if (strcmp(mode, "execve") != 0 && strcmp(mode, "fork") != 0) {
+	else if (strcmp(mode, "execve") != 0 && strcmp(mode, "fork") != 0 &&
+		 strcmp(mode, "spawn") != 0 && strcmp(mode, "spawn-fresh") != 0) {
 		fprintf(stderr, "run: unknown mode %s\n", argv[1]);
 		return 125;
 	}
@@ -218,7 +226,58 @@ int main(int argc, char **argv)
 	set_up_caller();
 	maybe_drop();
 
-	if (strcmp(mode, "fork") == 0) {
+	if (strncmp(mode, "spawn", 5) == 0) {
+		/* posix_spawn against uexec_spawn, with the same attributes and
+		 * actions: SIGUSR2 blocked, SIGINT to default, a new process
+		 * group, stdout duplicated onto fd 5, fd 4 opened on /dev/null */
+		pid_t pid = -1;
+		int e;
+		sigset_t mask, dfl;
+
+		sigemptyset(&mask);
+		sigaddset(&mask, SIGUSR2);
+		sigemptyset(&dfl);
+		sigaddset(&dfl, SIGINT);
+		signal(SIGINT, SIG_IGN);
+		if (uexec) {
+			uexec_spawn_file_actions_t fa;
+			uexec_spawnattr_t at;
+
+			uexec_spawn_file_actions_init(&fa);
+			uexec_spawn_file_actions_adddup2(&fa, 1, 5);
+			uexec_spawn_file_actions_addopen(&fa, 4, "/dev/null", O_RDONLY, 0);
+			uexec_spawnattr_init(&at);
+			at.flags = UEXEC_SPAWN_SETSIGMASK | UEXEC_SPAWN_SETSIGDEF | UEXEC_SPAWN_SETPGROUP;
+			at.sigmask = 1ULL << (SIGUSR2 - 1);
+			at.sigdefault = 1ULL << (SIGINT - 1);
+			if (strcmp(mode, "spawn-fresh") == 0) {
+				at.flags |= UEXEC_SPAWN_FRESH_LAYOUT;
+				at.command = getenv("RUN_UEXEC");
+			}
+			e = uexec_spawn(&pid, prog, &fa, &at, args, environ);
+			uexec_spawn_file_actions_destroy(&fa);
+		} else {
+			posix_spawn_file_actions_t fa;
+			posix_spawnattr_t at;
+
+			posix_spawn_file_actions_init(&fa);
+			posix_spawn_file_actions_adddup2(&fa, 1, 5);
+			posix_spawn_file_actions_addopen(&fa, 4, "/dev/null", O_RDONLY, 0);
+			posix_spawnattr_init(&at);
+			posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+							      POSIX_SPAWN_SETPGROUP);
+			posix_spawnattr_setsigmask(&at, &mask);
+			posix_spawnattr_setsigdefault(&at, &dfl);
+			e = posix_spawn(&pid, prog, &fa, &at, args, environ);
+			posix_spawn_file_actions_destroy(&fa);
+		}
+		if (e) {
+			fprintf(stderr, "run: spawn %s: %s (%s)\n", prog, strerror(e),
+				uexec ? uexec_reason() : "posix_spawn");
+			_exit(126);
+		}
+		_exit(child_status(pid));
+	} else if (strcmp(mode, "fork") == 0) {
 		pid_t pid = fork();
 
 		if (pid < 0)
