@@ -125,7 +125,7 @@ CHECK_DEPS := $(B)/uexec $(B)/uexec-handoff $(B)/nofile/uexec $(B)/lowscratch/ue
 -include fuzz/*.mk
 
 # One short program per library call, built against the static library.
-EXAMPLES := $(addprefix $(B)/examples/,execve execveat fexecve execve_mem)
+EXAMPLES := $(addprefix $(B)/examples/,execve execveat fexecve execve_mem spawn)
 $(EXAMPLES): $(B)/examples/%: examples/%.c $(B)/libuexec.a include/uexec.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O2 -Iinclude -o $@ $< $(B)/libuexec.a
@@ -169,7 +169,9 @@ install: all $(B)/install/uexec
 	install -m 644 include/uexec.h $(DESTDIR)$(PREFIX)/include/uexec.h
 	install -m 644 doc/uexec.1 $(DESTDIR)$(PREFIX)/share/man/man1/uexec.1
 	install -m 644 doc/uexec.3 $(DESTDIR)$(PREFIX)/share/man/man3/uexec.3
-	for f in uexec_execve uexec_execveat uexec_fexecve uexec_execve_mem uexec_reason; do \
+	for f in uexec_execve uexec_execveat uexec_fexecve uexec_execve_mem uexec_reason \
+		uexec_execv uexec_execvp uexec_execvpe uexec_execl uexec_execlp uexec_execle \
+		uexec_spawn uexec_spawnp; do \
 		echo '.so man3/uexec.3' >$(DESTDIR)$(PREFIX)/share/man/man3/$$f.3; done
 
 clean:

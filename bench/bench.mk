@@ -47,3 +47,9 @@ BENCH_DEPS += $(BENCH_OUT)/ab
 $(BENCH_OUT)/ab: bench/ab.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# posix_spawn against uexec_spawn() in both modes (bench/spawn.c)
+BENCH_DEPS += $(BENCH_OUT)/spawn
+$(BENCH_OUT)/spawn: bench/spawn.c $(B)/libuexec.a include/uexec.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -Iinclude -o $@ $< $(B)/libuexec.a

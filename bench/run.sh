@@ -75,4 +75,10 @@ row hello-musl-static "$n" "$B/bench/hello-musl-static" || status=1
 row nolibc-static "$n" "$B/bench/hello-nolibc-static" || status=1
 row python3-c-pass "$n_py" /usr/bin/python3 -c pass || status=1
 verdict
+# uexec_spawn() against posix_spawn, library mode (bench/spawn.c)
+if [ -x "$B/bench/spawn" ]; then
+	echo
+	"$B/bench/spawn" -n "$((n / 2))" "$UEXEC" /bin/true || status=1
+	"$B/bench/spawn" -n "$((n / 2))" "$UEXEC" "$B/bench/hello-nolibc-static" | tail -n +2 || status=1
+fi
 exit $status

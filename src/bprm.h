@@ -120,6 +120,7 @@ struct bprm {
 	uint64_t mmap_top;      /* ... and mmap_base, when the mmap area is empty */
 	int vdso_stays;         /* ... the top image goes right next to the vDSO (exec.c) */
 	int legacy;             /* ... in the bottom-up mmap layout */
+	int vdso_sealed;        /* library mode: the vDSO is mseal()ed (it cannot move) */
 	uint64_t rlim_stack;    /* RLIMIT_STACK's soft limit */
 	int depth;
 

@@ -7,17 +7,20 @@
  * and bounding sets (primes: the program's):
  *   - root's rule, unless SECBIT_NOROOT: if the real or the effective uid
  *     is 0, P' = B | I; if the effective uid is 0, E' will be P'.
- *   - "set-id" here means only that the effective ids differ from the real
- *     ones (the kernel compares the new euid with the old real uid).  Then,
- *     or when P' holds more than P, the kernel downgrades under
- *     no_new_privs: the effective ids become the real ones, P' = P' & P.
- *     Without no_new_privs it raises P: user space cannot, so that case is
- *     refused before anything changes.
- *   - set-id clears the ambient set; P' |= A'; E' = effective ? P' : A'.
+ *   - "id changed": before Linux 6.16 (and its backports), the effective ids
+ *     differ from the real ones; since, the effective uid changes (never
+ *     here) or the egid is not among the groups.  Then, or when P' holds
+ *     more than P, the kernel downgrades under no_new_privs: the effective
+ *     ids become the real ones, P' = P' & P.  Without no_new_privs it
+ *     raises P: user space cannot, so that case is refused before anything
+ *     changes.  Where the two rules differ, kernel_rule() tells which one
+ *     the running kernel has.
+ *   - an id change clears the ambient set; P' |= A'; E' = effective ? P' : A'.
  *   - saved and file-system ids become the effective ones; SECBIT_KEEP_CAPS
  *     is cleared; every other securebit, no_new_privs and I, B stay.
- *   - AT_SECURE: set-id, or the real uid is not 0 and either the root rule's
- *     effective bit applied or P' holds more than A'.
+ *   - AT_SECURE: an id change, effective ids other than the real ones, or the
+ *     real uid is not 0 and either the root rule's effective bit applied or
+ *     P' holds more than A'.
  * The thread and process keyrings go too: user space cannot drop a keyring
  * from its credentials, so one that holds keys is refused and an empty one
  * stays (uexec(3)).
@@ -30,10 +33,13 @@
  * credentials; the hand-off's last system call drops them (creds_final()).
  */
 #include <errno.h>
+#include <stddef.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <linux/keyctl.h>
 #include <linux/prctl.h>
 #include <linux/securebits.h>
+#include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "sys.h"
 
@@ -170,6 +176,102 @@ static int from_file(const struct exec_creds *c, struct from_file *f, uint64_t b
 	return 0;
 }
 
+/*
+ * Which of the two rules (from_file()) the running kernel applies, told by
+ * its behaviour, not its version (the change was backported): a child in
+ * the caller's very state execs a tiny program (arch/.../rule_probe.S, in a
+ * memfd) that reports whether its effective uid is its real one and whether
+ * a capability of the caller's ambient set survived.  Once per process, and
+ * only for a caller whose effective ids differ from its real ones and that
+ * has an ambient set or no_new_privs.  0 when it cannot be run (execve
+ * denied, say).
+ */
+#define RULE_BEFORE_6_16 1
+#define RULE_SINCE_6_16  2
+extern HIDDEN const unsigned char uexec_rule_probe_start[], uexec_rule_probe_end[],
+	uexec_rule_probe_cap[];
+static int rule_seen; /* 0 until the probe has run */
+
+static int run_rule_probe(unsigned cap)
+{
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph;
+		unsigned char code[128];
+	} img;
+	size_t code = (size_t)(uexec_rule_probe_end - uexec_rule_probe_start), size;
+	char *argv[] = { (char *)"uexec-rule-probe", NULL }, *envp[] = { NULL };
+	long pid, r;
+	int fd, st = 0;
+
+	if (code > sizeof(img.code))
+		return -1;
+	memset(&img, 0, sizeof(img));
+	memcpy(img.eh.e_ident, ELFMAG, SELFMAG);
+	img.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	img.eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	img.eh.e_ident[EI_VERSION] = EV_CURRENT;
+	img.eh.e_type = ET_EXEC;
+	img.eh.e_machine = ARCH_ELF_MACHINE;
+	img.eh.e_version = EV_CURRENT;
+	img.eh.e_entry = 0x400000 + offsetof(__typeof__(img), code);
+	img.eh.e_phoff = sizeof(img.eh);
+	img.eh.e_ehsize = sizeof(img.eh);
+	img.eh.e_phentsize = sizeof(img.ph);
+	img.eh.e_phnum = 1;
+	size = offsetof(__typeof__(img), code) + code;
+	img.ph.p_type = PT_LOAD;
+	img.ph.p_flags = PF_R | PF_X;
+	img.ph.p_vaddr = img.ph.p_paddr = 0x400000;
+	img.ph.p_filesz = img.ph.p_memsz = size;
+	img.ph.p_align = 0x1000;
+	memcpy(img.code, uexec_rule_probe_start, code);
+	memcpy(img.code + (uexec_rule_probe_cap - uexec_rule_probe_start), &cap, 4);
+	fd = sys_memfd_create("uexec-rule-probe", MFD_CLOEXEC | 0x10 /* MFD_EXEC, 6.3 */);
+	if (fd == -EINVAL)
+		fd = sys_memfd_create("uexec-rule-probe", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (sys_write(fd, &img, size) != (long)size) {
+		sys_close(fd);
+		return -1;
+	}
+	pid = sys_call5(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		sys_call5(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		sys_exit_group(127);
+	}
+	sys_close(fd);
+	if (pid < 0)
+		return -1;
+	while ((r = sys_call4(SYS_wait4, pid, &st, 0, 0)) == -EINTR)
+		;
+	/* exited (low 7 bits 0) with a status of 0..3 */
+	if (r != pid || (st & 0x7f) || ((st >> 8) & 0xff) > 3)
+		return -1;
+	return (st >> 8) & 0xff;
+}
+
+static int kernel_rule(const struct exec_creds *c, const struct from_file *now,
+		       const struct from_file *before, uint64_t a)
+{
+	unsigned cap = a ? (unsigned)__builtin_ctzll(a) : 0;
+	int seen, want_now, want_before;
+
+	if (rule_seen)
+		return rule_seen;
+	want_now = (now->euid == c->ruid) | (!!(now->amb >> cap & 1) << 1);
+	want_before = (before->euid == c->ruid) | (!!(before->amb >> cap & 1) << 1);
+	if (want_now == want_before)
+		return 0; /* cannot happen: they differ exactly then */
+	seen = run_rule_probe(cap);
+	if (seen == want_now)
+		rule_seen = RULE_SINCE_6_16;
+	else if (seen == want_before)
+		rule_seen = RULE_BEFORE_6_16;
+	return rule_seen;
+}
+
 int prepare_exec_creds(struct exec_creds *c)
 {
 	uint32_t ids[3];
@@ -216,11 +318,18 @@ int prepare_exec_creds(struct exec_creds *c)
 	if (r)
 		return r;
 	if (now.np != before.np || now.ne != before.ne || now.amb != before.amb ||
-	    now.euid != before.euid || now.egid != before.egid || now.secure != before.secure)
-		return uexec_fail(EPERM, "the effective ids differ from the real ones and the "
-				  "%s: what execve gives then changed in Linux 6.16 (and its "
-				  "backports), and uexec cannot tell which rule this kernel has",
-				  nnp ? "no_new_privs flag is set" : "ambient set is not empty");
+	    now.euid != before.euid || now.egid != before.egid || now.secure != before.secure) {
+		int rule = kernel_rule(c, &now, &before, a);
+
+		if (!rule)
+			return uexec_fail(EPERM, "the effective ids differ from the real ones and the "
+					  "%s: what execve gives then changed in Linux 6.16 (and its "
+					  "backports), and the program that tells which rule this "
+					  "kernel has could not be run (is execve denied?)",
+					  nnp ? "no_new_privs flag is set" : "ambient set is not empty");
+		if (rule == RULE_BEFORE_6_16)
+			now = before;
+	}
 	np = now.np;
 	c->np = np, c->ne = now.ne, c->amb = now.amb;
 	c->new_euid = now.euid, c->new_egid = now.egid;

@@ -313,6 +313,11 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 				r = plan_late_placement(b, h, avoid, !h->fresh);
 			if (r)
 				goto out_undo;
+			if (b->vdso_move && b->vdso_sealed) {
+				r = uexec_fail(EPERM, "the vDSO is sealed (mseal) and would have to "
+					       "move to where execve puts it");
+				goto out_undo;
+			}
 			if (b->vdso_move)
 				b->vdso = b->vdso_new + h->vdso_text;
 		}

@@ -167,6 +167,7 @@ static int single_threaded(void)
 
 struct sealed {
 	uint64_t lo, hi, found_lo, found_hi;
+	int vdso_sealed;
 };
 
 /* /proc/self/smaps: a range line, then its fields; "sl" among VmFlags is
@@ -193,6 +194,8 @@ static void smaps_line(const char *s, const char *end, void *ctx)
 						       z->hi > uexec_host.vdso_hi)) {
 				z->found_lo = z->lo;
 				z->found_hi = z->hi;
+			} else if (z->lo < ARCH_TASK_SIZE) {
+				z->vdso_sealed = 1;
 			}
 			return;
 		}
@@ -200,13 +203,14 @@ static void smaps_line(const char *s, const char *end, void *ctx)
 
 static int no_sealed_mappings(int *vdso_sealed)
 {
-	struct sealed z = { 0, 0, 0, 0 };
+	struct sealed z = { 0, 0, 0, 0, 0 };
 
 	*vdso_sealed = 0;
 	if (sys_call3(SYS_mseal_, 0, 0, 0) != 0)
 		return 0; /* no mseal() in this kernel */
 	if (each_line("/proc/self/smaps", smaps_line, &z) < 0)
 		return 0;
+	*vdso_sealed = z.vdso_sealed;
 	if (z.found_hi)
 		return uexec_fail(EPERM, "a sealed mapping (mseal) at %#lx-%#lx: execve replaces "
 				  "it, user space cannot unmap it",
@@ -223,7 +227,7 @@ static int unshare_files(void)
 
 int prepare_reset(struct bprm *b)
 {
-	int r = single_threaded(), vdso_sealed;
+	int r = single_threaded(), vdso_sealed = 0;
 
 	/* EINVAL exactly when another process (or thread) shares the mm */
 	if (r == 0 && sys_call1(SYS_unshare, CLONE_VM) != 0)
@@ -234,6 +238,7 @@ int prepare_reset(struct bprm *b)
 		r = unshare_files();
 	if (r == 0)
 		r = no_sealed_mappings(&vdso_sealed);
+	b->vdso_sealed = vdso_sealed;
 	if (r == 0)
 		r = arch_check_caller();
 	if (r == 0)

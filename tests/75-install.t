@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.bash"
 
 examples=(execve execveat fexecve execve_mem)
-echo "1..$((2 * ${#examples[@]} + 8))"
+echo "1..$((2 * ${#examples[@]} + 8 + 2))"
 
 # The examples as built by make (static library).
 for e in "${examples[@]}"; do
@@ -28,6 +28,12 @@ for e in "${examples[@]}"; do
 			"$x" "$tmp/nope"
 	fi
 done
+
+# examples/spawn.c: uexec_spawn() with a file action.
+expect "spawn runs /bin/echo with its stdout to a file" 0 "hello  world" "" \
+	sh -c '"$1" "$2" /bin/echo hello " world" && cat "$2"' sh "$B/examples/spawn" "$tmp/spawn.out"
+expect "spawn: a missing program is the call's error" 127 "" \
+	"spawn: $tmp/nope: No such file or directory (*)" "$B/examples/spawn" "$tmp/spawn.out" "$tmp/nope"
 
 # Install into a temporary root.
 if make -s -C "$top" install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/install.log" 2>&1; then
