@@ -41,6 +41,9 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
+# tap_check NAME STATUS: ok when STATUS is 0
+tap_check() { if [ "$2" = 0 ]; then ok "$1"; else not_ok "$1"; fi; }
+
 ids=(root user ruid0 euid0)
 sbs=(none noroot nofixup)
 planned=$((${#ids[@]} * ${#sbs[@]} * 2 * 2 * 2 + 14 + 9 + 1))
@@ -53,9 +56,6 @@ if [ "$(id -u)" != 0 ]; then
 	tap_check "unprivileged caller: the same state" "$([ "$out" = "$want" ] && echo 0 || echo 1)"
 	exit 0
 fi
-
-# tap_check NAME STATUS: ok when STATUS is 0
-tap_check() { if [ "$2" = 0 ]; then ok "$1"; else not_ok "$1"; fi; }
 
 # hex_subset A B: whether every bit of A is in B
 hex_subset() { (( (0x$1 & ~0x$2) == 0 )); }
