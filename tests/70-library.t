@@ -246,6 +246,6 @@ cprog() {
 cprog intact 168 "$L/intact" "$B"
 cprog null_argv 96 "$L/null_argv" "$L/showargs"
 cprog execveat 96 "$L/execveat" "$L/showargs"
-cprog family 23 "$L/family" "$L/showargs" "$UEXEC"
+cprog family 25 "$L/family" "$L/showargs" "$UEXEC"
 
 echo "1..$n"
