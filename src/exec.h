@@ -19,4 +19,9 @@ HIDDEN int uexec_exec_mem(const void *image, size_t size, char *const argv[], ch
 /* Stages 1-4 only, on an open file: 0 or -errno (uexec_reason() says why). */
 HIDDEN int uexec_check_fd(int fd, const char *name);
 
+/* The same, with the plan shown by show(b, ctx) (--plan of a file not run). */
+struct bprm;
+HIDDEN int uexec_dry_run_fd(int fd, const char *name, int (*show)(struct bprm *b, void *ctx),
+			    void *ctx);
+
 #endif
