@@ -75,4 +75,5 @@ row hello-musl-static "$n" "$B/bench/hello-musl-static" || status=1
 row nolibc-static "$n" "$B/bench/hello-nolibc-static" || status=1
 row python3-c-pass "$n_py" /usr/bin/python3 -c pass || status=1
 verdict
+bash "$(dirname "$0")/plan.sh" || status=1
 exit $status

@@ -459,7 +459,15 @@ static void human_object(struct out *o, const struct bprm *b, const struct view 
 		o_fmt(o, "  [%s%u]  LOAD %s", i < 10 ? " " : "", i, (pflags(p->p_flags, fl), fl));
 		if (!n)
 			o_put(o, "  maps nothing (p_memsz 0)");
-		o_put(o, "\n");
+		if (p->p_filesz && ((p->p_vaddr - p->p_offset) & (pg - 1))) {
+			o_fmt(o, "  cannot be mapped at this page size: p_vaddr %#lx and p_offset "
+			      "%#lx differ modulo %#lx (mmap fails with EINVAL)\n",
+			      (unsigned long)p->p_vaddr, (unsigned long)p->p_offset,
+			      (unsigned long)pg);
+			n = 0;
+		} else {
+			o_put(o, "\n");
+		}
 		for (unsigned k = first; k < first + n; k++) {
 			const struct seg_map *m = &vw->seg[k];
 
@@ -631,8 +639,11 @@ static void json_object(struct out *o, const struct view *vw)
 		if (p->p_type == PT_LOAD) {
 			const struct load_waste *lw = &vw->w.load[nl++];
 			unsigned fs = 0, n = segs_of(vw, i, &fs);
+			int bad = p->p_filesz && ((p->p_vaddr - p->p_offset) & (vw->page - 1));
 
-			o_put(o, ",\"vmas\":[");
+			if (bad) /* the kernel's mmap would fail with EINVAL */
+				n = 0;
+			o_fmt(o, ",\"mappable\":%s,\"vmas\":[", bad ? "false" : "true");
 			for (unsigned k = fs; k < fs + n; k++) {
 				const struct seg_map *m = &vw->seg[k];
 				char pr[5];
@@ -963,10 +974,8 @@ int plan_files(char **paths, int n, const char *(*why)(int err))
 	r = arena_init(&f->a, 256UL << 20);
 	if (r)
 		goto out;
-	if (uexec_plan_opts.json)
-		o_put(&f->o, uexec_plan_opts.summary
-				     ? "{\"schema\":\"uexec-plan-summary\",\"version\":1,\"files\":[\n"
-				     : "");
+	if (uexec_plan_opts.json) /* one file or many: the same document */
+		o_put(&f->o, "{\"schema\":\"uexec-plan-summary\",\"version\":1,\"files\":[\n");
 	else if (uexec_plan_opts.summary)
 	{
 		static const struct {
@@ -1018,7 +1027,7 @@ int plan_files(char **paths, int n, const char *(*why)(int err))
 		}
 		r = 0;
 	}
-	if (uexec_plan_opts.json && uexec_plan_opts.summary)
+	if (uexec_plan_opts.json)
 		o_fmt(&f->o, "],\"totals\":{\"files\":%d,\"skipped\":%d,\"pages_mapped\":%lu,"
 		      "\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
 		      "\"merge_saving_pages\":%lu,\"load_at_16k\":%d,\"load_at_64k\":%d}}\n",

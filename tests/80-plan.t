@@ -11,6 +11,11 @@
 #     status and error line as running it, or exit 0 and a plan when it runs.
 #  3. The section-to-segment mapping of every ELF file in /usr/bin and
 #     /usr/lib/x86_64-linux-gnu equals readelf -lW's (tests/plan/sections.py).
+#  4. The 4K/16K/64K verdicts: hand-made files each failing one rule alone
+#     at 16K (tests/plan/mkelf.c), libraries linked at each max-page-size
+#     (separate-code or not, common-page-size, lld, aarch64), /bin/ls.
+#  5. Every JSON document validates against doc/plan.schema.json
+#     (python3-jsonschema), and a broken one does not.
 #
 # Env: UEXEC = absolute path of uexec, B = absolute build directory.
 set -u
@@ -125,6 +130,114 @@ else
 		ok "section to segment = readelf -lW: $(tail -1 "$tmp/sec")"
 	else
 		not_ok_file "section to segment = readelf -lW" "$tmp/sec"
+	fi
+fi
+
+# ---- 4. page-size verdicts ----------------------------------------------
+P=$B/fixtures/plan
+# FILE, then at 16K and 64K the verdicts kernel_maps permissions_exact
+# bionic_loads (y/n), as the file was made: a max-page-size of P makes the
+# segments congruent and apart at P and p_align P; each hand-made file breaks
+# one rule at 16K (tests/plan/plan.mk); /bin/ls (p_align 4K, laid out at 4K)
+# happens to be congruent at 16K and 64K.
+expect=(
+	"$P/hand-share yny ynn" "$P/hand-incongruent nyy nyn" "$P/hand-align yyn yyn"
+	"$P/hand-relro yyn nyn"
+	"$P/lib-4k.so nnn nnn" "$P/lib-4k-nosep.so nnn nnn" "$P/lib-16k.so yyy nnn"
+	"$P/lib-16k-sep.so yyy nnn" "$P/lib-16k-nosep.so yyy nnn" "$P/lib-16k-common.so yyy nnn"
+	"$P/lib-64k.so yyy yyy" "$P/lib-lld-4k.so nnn nnn" "$P/lib-lld-16k.so yyy nnn"
+	"$P/lib-aarch64-4k.so nnn nnn" "$P/lib-aarch64-16k.so yyy nnn" "/bin/ls ynn ynn")
+for e in "${expect[@]}"; do
+	read -r f want16 want64 <<<"$e"
+	if [ ! -f "$f" ]; then
+		skip "verdicts of ${f##*/}: not built (lld or gcc-aarch64-linux-gnu missing)"
+		continue
+	fi
+	"$UEXEC" --plan=json --summary "$f" >"$tmp/v.json" 2>&1
+	got=$(python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))["files"][0]
+v = {x["page_size"]: x for x in o["verdicts"]}
+yn = lambda x: "".join("y" if x[k] else "n" for k in ("kernel_maps", "permissions_exact", "bionic_loads"))
+assert all(v[4096][k] for k in ("kernel_maps", "permissions_exact", "bionic_loads")), "4K fails"
+# every failure is named, every success has no text
+for x in v.values():
+    for k in ("kernel_maps", "permissions_exact", "bionic_loads"):
+        assert (k in x["failures"]) == (not x[k]), k
+        assert k not in x["failures"] or "phdr " in x["failures"][k], x["failures"][k]
+print(yn(v[16384]), yn(v[65536]))' "$tmp/v.json" 2>&1)
+	if [ "$got" = "$want16 $want64" ]; then
+		ok "verdicts of ${f##*/} at 16K, 64K: $got"
+	else
+		not_ok "verdicts of ${f##*/}" "want $want16 $want64" "got  $got"
+	fi
+done
+# the hand-made sharing file: congruent, and the failure names both
+# segments and the page
+"$UEXEC" --plan --page-size=16K "$P/hand-share" >"$tmp/h" 2>&1
+if grep -q 'permissions_exact: phdr 0 (LOAD R E) and phdr 1 (LOAD RW ) share the page at 0x400000' "$tmp/h" &&
+	grep -q '^  at 16K pages: kernel_maps yes permissions_exact no bionic_loads yes' "$tmp/h"; then
+	ok "hand-made file congruent at 16K, sharing a page: named"
+else
+	not_ok_file "hand-made file congruent at 16K, sharing a page" "$tmp/h"
+fi
+# --page-size: the VMAs at that size, a generic load said to be one
+"$UEXEC" --plan --page-size=64K /bin/true >"$tmp/h" 2>&1
+if grep -q 'a generic load' "$tmp/h" && grep -q '^  PT_LOAD -> VMAs (page size 0x10000)' "$tmp/h" &&
+	grep -q 'cannot be mapped at this page size' "$tmp/h"; then
+	ok "--page-size=64K: a generic load, VMAs at 64K, the segment it cannot map"
+else
+	not_ok_file "--page-size=64K /bin/true" "$tmp/h"
+fi
+expect_usage() { # ARG...: a usage error (125) with one line and the hint
+	"$UEXEC" "$@" >/dev/null 2>"$tmp/e"
+	local st=$?
+	if [ $st = 125 ] && grep -q '^uexec: ' "$tmp/e"; then
+		ok "usage error: $*"
+	else
+		not_ok_file "usage error: $* (status $st)" "$tmp/e"
+	fi
+}
+expect_usage --plan --page-size=8000 /bin/true
+expect_usage --plan --page-size=128K /bin/true
+expect_usage --summary /bin/true
+
+# --summary: one line a file, scripts skipped with a note, then totals
+"$UEXEC" --plan --summary /bin/true /bin/ls "$tmp/script" "$P/lib-aarch64-16k.so" >"$tmp/s" 2>&1
+st=$?
+if [ $st = 0 ] && [ "$(grep -c '^/bin/\(true\|ls\) .* no(k\?,\?p,b) ' "$tmp/s")" = 2 ] &&
+	grep -q "^$tmp/script .*skipped: a script" "$tmp/s" &&
+	grep -q '^total: [23] files planned, [12] skipped' "$tmp/s"; then
+	ok "--summary: a line a file, the script skipped, totals"
+else
+	not_ok_file "--summary (status $st)" "$tmp/s"
+fi
+
+# ---- 5. JSON Schema ------------------------------------------------------
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+	not_ok "JSON Schema: python3-jsonschema is not installed"
+else
+	docs=()
+	for a in "-R /bin/true" "-R $B/fixtures/probe/glibc-static" "-R $tmp/script a" "/bin/ls -l"; do
+		# shellcheck disable=SC2086 # words on purpose
+		"$UEXEC" --plan=json $a >"$tmp/j${#docs[@]}.json" 2>&1
+		docs+=("$tmp/j${#docs[@]}.json")
+	done
+	"$UEXEC" --plan=json --summary /bin/true "$tmp/script" "$P"/hand-* "$P"/*.so >"$tmp/js.json" 2>&1
+	"$UEXEC" --plan=json --page-size=16K "$P/hand-incongruent" >"$tmp/jp.json" 2>&1
+	docs+=("$tmp/js.json" "$tmp/jp.json")
+	if python3 "$here/plan/validate.py" "$here/../doc/plan.schema.json" "${docs[@]}" >"$tmp/val" 2>&1; then
+		ok "JSON Schema: ${#docs[@]} documents valid"
+	else
+		not_ok_file "JSON Schema" "$tmp/val"
+	fi
+	# the check can fail: a plan without its maps is not valid
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["maps"]; json.dump(d, open(sys.argv[2], "w"))' \
+		"$tmp/j0.json" "$tmp/broken.json"
+	if python3 "$here/plan/validate.py" "$here/../doc/plan.schema.json" "$tmp/broken.json" >/dev/null 2>&1; then
+		not_ok "JSON Schema: a plan without maps passed"
+	else
+		ok "JSON Schema: a plan without maps is invalid"
 	fi
 fi
 
