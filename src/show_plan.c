@@ -290,6 +290,12 @@ struct view {
 
 static const uint64_t verdict_pages[3] = { 4096, 16384, 65536 };
 
+/* Pages that merging the segments one per permission set would save. */
+static uint64_t merge_saving(const struct waste *w)
+{
+	return w->mapped_pages > w->packed_pages ? w->mapped_pages - w->packed_pages : 0;
+}
+
 /* The segment mappings of PT_LOAD phdr i: where seg[] has them. */
 static unsigned segs_of(const struct view *vw, unsigned i, unsigned *first)
 {
@@ -497,10 +503,7 @@ static void human_object(struct out *o, const struct bprm *b, const struct view 
 	      "%lu pages mapped, %lu packed one segment per permission set (merge saves %lu)\n",
 	      (unsigned long)vw->w.padding, (unsigned long)vw->w.rounding,
 	      (unsigned long)vw->w.twice_pages, (unsigned long)vw->w.mapped_pages,
-	      (unsigned long)vw->w.packed_pages,
-	      (unsigned long)(vw->w.mapped_pages > vw->w.packed_pages
-				      ? vw->w.mapped_pages - vw->w.packed_pages
-				      : 0));
+	      (unsigned long)vw->w.packed_pages, (unsigned long)merge_saving(&vw->w));
 	for (int i = 0; i < 3; i++) {
 		const struct verdicts *v = &vw->v[i];
 
@@ -896,8 +899,7 @@ int show_plan_file(struct bprm *b, void *ctx)
 	f->padding += vw.w.padding;
 	f->rounding += vw.w.rounding;
 	f->twice += vw.w.twice_pages;
-	f->saving += vw.w.mapped_pages > vw.w.packed_pages ? vw.w.mapped_pages - vw.w.packed_pages
-							    : 0;
+	f->saving += merge_saving(&vw.w);
 	f->loads[0] += all_hold(&vw.v[1]);
 	f->loads[1] += all_hold(&vw.v[2]);
 	if (uexec_plan_opts.json) {
@@ -933,9 +935,7 @@ int show_plan_file(struct bprm *b, void *ctx)
 	o_to(o, 89);
 	o_fmt(o, "%lu", (unsigned long)vw.w.twice_pages);
 	o_to(o, 95);
-	o_fmt(o, "%lu", (unsigned long)(vw.w.mapped_pages > vw.w.packed_pages
-						? vw.w.mapped_pages - vw.w.packed_pages
-						: 0));
+	o_fmt(o, "%lu", (unsigned long)merge_saving(&vw.w));
 	o_to(o, 101);
 	summary_verdict(o, &vw.v[1]);
 	o_to(o, 112);
@@ -999,6 +999,8 @@ int plan_files(char **paths, int n, const char *(*why)(int err))
 			r = uexec_fail(-fd, "cannot open it");
 		} else if (skip && uexec_plan_opts.summary) {
 			r = 0;
+		} else if (skip) {
+			r = uexec_fail(ENOEXEC, "%s: --page-size plans ELF64 files", skip);
 		} else {
 			r = uexec_dry_run_fd(fd, paths[i], show_plan_file, f);
 		}
@@ -1027,17 +1029,15 @@ int plan_files(char **paths, int n, const char *(*why)(int err))
 		}
 		r = 0;
 	}
-	if (uexec_plan_opts.json)
-		o_fmt(&f->o, "],\"totals\":{\"files\":%d,\"skipped\":%d,\"pages_mapped\":%lu,"
-		      "\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
-		      "\"merge_saving_pages\":%lu,\"load_at_16k\":%d,\"load_at_64k\":%d}}\n",
-		      f->nfiles, f->nskipped, (unsigned long)f->pages, (unsigned long)f->padding,
-		      (unsigned long)f->rounding, (unsigned long)f->twice, (unsigned long)f->saving,
-		      f->loads[0], f->loads[1]);
-	else if (uexec_plan_opts.summary)
-		o_fmt(&f->o, "total: %d files planned, %d skipped; %lu pages mapped, padding %lu bytes, "
-		      "rounding %lu bytes, %lu file pages mapped twice, merging saves %lu pages; "
-		      "%d load at 16K, %d at 64K\n",
+	if (uexec_plan_opts.json || uexec_plan_opts.summary)
+		o_fmt(&f->o,
+		      uexec_plan_opts.json
+			      ? "],\"totals\":{\"files\":%d,\"skipped\":%d,\"pages_mapped\":%lu,"
+				"\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
+				"\"merge_saving_pages\":%lu,\"load_at_16k\":%d,\"load_at_64k\":%d}}\n"
+			      : "total: %d files planned, %d skipped; %lu pages mapped, padding %lu "
+				"bytes, rounding %lu bytes, %lu file pages mapped twice, merging saves "
+				"%lu pages; %d load at 16K, %d at 64K\n",
 		      f->nfiles, f->nskipped, (unsigned long)f->pages, (unsigned long)f->padding,
 		      (unsigned long)f->rounding, (unsigned long)f->twice, (unsigned long)f->saving,
 		      f->loads[0], f->loads[1]);

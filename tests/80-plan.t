@@ -40,14 +40,15 @@ real=(/bin/true /bin/ls /usr/bin/python3 /usr/bin/perl /usr/bin/git /usr/bin/gcc
 printf '#!/bin/sh -e\nexit 0\n' >"$tmp/script" && chmod 755 "$tmp/script"
 
 triples=()
+as=() # a prefix for both sides: setpriv (the unprivileged rows)
 compare_one() { # NAME PATH: both sides run; compared below, all in one python3
 	local name=$1 prog=$2 k=$tmp/k.${#triples[@]} p=$tmp/p.${#triples[@]}
 	if [ ! -x "$prog" ]; then
 		skip "plan = kernel: $name: $prog not installed or not built"
 		return
 	fi
-	env -i A=1 B=2 setarch -R "$ATEXEC" "$prog" x 'y z' >"$k" 2>"$k.err"
-	env -i A=1 B=2 "$UEXEC" --plan=json -R "$prog" x 'y z' >"$p" 2>"$p.err"
+	env -i A=1 B=2 "${as[@]}" setarch -R "$ATEXEC" "$prog" x 'y z' >"$k" 2>"$k.err"
+	env -i A=1 B=2 "${as[@]}" "$UEXEC" --plan=json -R "$prog" x 'y z' >"$p" 2>"$p.err"
 	if [ $? != 0 ] || [ -s "$p.err" ]; then
 		not_ok_file "plan = kernel: $name: --plan failed" "$p.err"
 		return
@@ -61,6 +62,17 @@ for p in "${real[@]}"; do
 	compare_one "${p##*/}" "$p"
 done
 compare_one "#! script" "$tmp/script"
+# unprivileged: the same, as nobody without capabilities
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$tmp"
+	as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
+	compare_one "unprivileged ls" /bin/ls
+	compare_one "unprivileged probe glibc-pie" "$B/fixtures/probe/glibc-pie"
+	compare_one "unprivileged #! script" "$tmp/script"
+	as=()
+else
+	skip "unprivileged rows: not root (this run is unprivileged already)"
+fi
 planned=0
 while IFS= read -r line; do
 	case $line in
@@ -198,6 +210,10 @@ expect_usage() { # ARG...: a usage error (125) with one line and the hint
 		not_ok_file "usage error: $* (status $st)" "$tmp/e"
 	fi
 }
+expect "--page-size of a missing file: 127, one line" 127 "" "uexec: $tmp/missing: No such file or directory (?*)" \
+	"$UEXEC" --plan --page-size=16K "$tmp/missing"
+expect "--page-size of a script: 126, one line" 126 "" "uexec: $tmp/script: Exec format error (a script: ?*)" \
+	"$UEXEC" --plan --page-size=16K "$tmp/script"
 expect_usage --plan --page-size=8000 /bin/true
 expect_usage --plan --page-size=128K /bin/true
 expect_usage --summary /bin/true
