@@ -81,4 +81,5 @@ if [ -x "$B/bench/spawn" ]; then
 	"$B/bench/spawn" -n "$((n / 2))" "$UEXEC" /bin/true || status=1
 	"$B/bench/spawn" -n "$((n / 2))" "$UEXEC" "$B/bench/hello-nolibc-static" | tail -n +2 || status=1
 fi
+bash "$(dirname "$0")/plan.sh" || status=1
 exit $status

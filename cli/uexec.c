@@ -11,6 +11,7 @@
 #include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "exec.h"
+#include "show_plan.h"
 #include "sys.h"
 #include "uexec.h"
 
@@ -37,6 +38,12 @@ static const char usage[] =
 	"      --error-fd N  report a failure to load PROGRAM on descriptor N (an\n"
 	"                 int errno, then the reason, 260 bytes) instead of stderr;\n"
 	"                 N is closed before the program runs (uexec_spawn uses it)\n"
+	"      --plan[=json]  run nothing: print the address space execve would\n"
+	"                 build (mappings, sections, stack, auxv, waste, 16K/64K\n"
+	"                 verdicts), or the error running it would give\n"
+	"      --summary  with --plan: PROGRAM [FILE]... are ELF files, one line each\n"
+	"      --page-size=SIZE  with --plan: plan for a kernel of that page size\n"
+	"                 (4K..64K, a power of two; a generic load)\n"
 	"  -h, --help     show this help and exit\n"
 	"  -V, --version  show the version and exit\n"
 	"  --             end of options\n"
@@ -222,6 +229,27 @@ static int parse_fd(const char *s)
 	return v;
 }
 
+/* --page-size=SIZE: 4K..64K (or bytes), a power of two; 0 if not. */
+static uint64_t parse_page_size(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	if ((*s == 'K' || *s == 'k') && s[1] == 0)
+		v <<= 10;
+	else if (*s)
+		return 0;
+	return v >= 4096 && v <= 65536 && !(v & (v - 1)) ? v : 0;
+}
+
+static const char *plan_why(int err)
+{
+	static char num[32];
+
+	return strerror_text(err, num, sizeof(num));
+}
+
 extern char _end[]; /* the end of uexec's image (cli/uexec.ld): where brk starts */
 extern char __uexec_vars_end[]; /* the end of its variables, in scratch memory */
 extern char __uexec_image_start[]; /* the start of its image */
@@ -276,6 +304,8 @@ static __attribute__((noinline)) int run_from_path(const char *prog, char **argv
 			      err == ENOENT ? "not found in PATH" : "found in PATH but not executable",
 			      err == ENOENT ? 127 : 126);
 	r = uexec_exec_path(found, argv, envp, argv0);
+	if (r == 0) /* --plan */
+		return 0;
 	if (r == -ENOENT && !exists(found))
 		return report(prog, ENOENT, uexec_reason(), 127);
 	return report(prog, -r, uexec_reason(), 126);
@@ -287,7 +317,7 @@ int uexec_cli_main(uint64_t *sp)
 	int argc = (int)sp[0], i, r;
 	char **argv = (char **)(sp + 1), **envp = argv + argc + 1, **e = envp;
 	const char *argv0 = NULL, *prog;
-	int opt_R = 0, fd = -1;
+	int opt_R = 0, fd = -1, plan = 0;
 
 	while (*e)
 		e++;
@@ -336,6 +366,16 @@ int uexec_cli_main(uint64_t *sp)
 		}
 		if (strcmp(a, "-R") == 0) {
 			opt_R = 1;
+		} else if (strcmp(a, "--plan") == 0 || strcmp(a, "--plan=json") == 0) {
+			plan = 1;
+			uexec_plan_opts.json = a[6] == '=';
+		} else if (strcmp(a, "--summary") == 0) {
+			uexec_plan_opts.summary = 1;
+		} else if (strncmp(a, "--page-size=", 12) == 0) {
+			uexec_plan_opts.page = parse_page_size(a + 12);
+			if (!uexec_plan_opts.page)
+				return usage_error("--page-size: not a power of two from 4K to 64K: ",
+						   a + 12);
 		} else if (strcmp(a, "-a") == 0) {
 			if (++i >= argc)
 				return usage_error("option requires an argument -- 'a'", NULL);
@@ -364,6 +404,14 @@ int uexec_cli_main(uint64_t *sp)
 	}
 	if (i >= argc && fd < 0)
 		return usage_error("missing PROGRAM", NULL);
+	if ((uexec_plan_opts.summary || uexec_plan_opts.page) && !plan)
+		return usage_error("--summary and --page-size go with --plan", NULL);
+	if (plan && (uexec_plan_opts.summary || uexec_plan_opts.page)) {
+		r = plan_files(argv + i, uexec_plan_opts.summary ? argc - i : 1, plan_why);
+		return r ? report(argv[i], -r, uexec_reason(), r == -ENOENT ? 127 : 126) : 0;
+	}
+	if (plan)
+		uexec_host.plan = show_plan;
 	if (opt_R && no_randomize(argv, envp) < 0)
 		return usage_error("-R: cannot turn address randomisation off", NULL);
 
@@ -375,6 +423,8 @@ int uexec_cli_main(uint64_t *sp)
 
 		ufmtf(name, sizeof(name), "--fd %d", fd);
 		r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv + i, envp, argv0);
+		if (r == 0) /* --plan */
+			return 0;
 		return report(name, -r, uexec_reason(), 126); /* the file exists: N is open */
 	}
 	if (strcmp(prog, "-") == 0) {
@@ -387,11 +437,15 @@ int uexec_cli_main(uint64_t *sp)
 		if (size == 0)
 			return report(prog, ENOEXEC, "standard input is empty", 126);
 		r = uexec_exec_mem(image, size, argv + i, envp, argv0);
+		if (r == 0) /* --plan */
+			return 0;
 		return report(prog, -r, uexec_reason(), 126);
 	}
 	if (!strchr(prog, '/'))
 		return run_from_path(prog, argv + i, envp, argv0);
 	r = uexec_exec_path(prog, argv + i, envp, argv0);
+	if (r == 0) /* --plan */
+		return 0;
 	/* Only a PROGRAM that does not exist is 127; a missing interpreter is 126. */
 	if (r == -ENOENT && !exists(prog))
 		return report(prog, ENOENT, uexec_reason(), 127);

@@ -41,8 +41,11 @@ static int search_one(struct bprm *b)
 	uexec_clear_error();
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		r = formats[i].load(b);
-		if (r != -ENOEXEC)
+		if (r != -ENOEXEC) {
+			if (b->nchain < sizeof(b->chain) / sizeof(b->chain[0]))
+				b->chain[b->nchain++].handler = formats[i].name;
 			return r;
+		}
 	}
 	/* A handler that recognised the file but refused it left its reason. */
 	if (uexec_last_errno() == ENOEXEC)
@@ -65,6 +68,8 @@ int search_binary_handler(struct bprm *b)
 		if (r)
 			return r;
 		b->again = 0;
+		if (b->nchain < sizeof(b->chain) / sizeof(b->chain[0]))
+			b->chain[b->nchain].path = b->interp_name;
 		r = search_one(b);
 		if (r || !b->again)
 			return r;

@@ -57,7 +57,7 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
 		return uexec_fail(err, "%se_type %u (%s) is not ET_EXEC or ET_DYN", who, eh->e_type,
 				  type_name(eh->e_type));
-	if (eh->e_machine != ARCH_ELF_MACHINE)
+	if (eh->e_machine != ARCH_ELF_MACHINE && !b->any_machine)
 		return uexec_fail(err, "%se_machine %u is not EM_X86_64 (62)", who, eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return uexec_fail(err, "%se_phentsize %u is not %zu", who, eh->e_phentsize,

@@ -123,6 +123,11 @@ struct bprm {
 	int vdso_sealed;        /* library mode: the vDSO is mseal()ed (it cannot move) */
 	uint64_t rlim_stack;    /* RLIMIT_STACK's soft limit */
 	int depth;
+	int any_machine;        /* --plan of a file: an ELF64 of any e_machine is read */
+	unsigned nchain;        /* the handler chain search_binary_handler() walked */
+	struct {
+		const char *path, *handler;
+	} chain[8];
 
 	int randomize;          /* PF_RANDOMIZE */
 	unsigned va_space;      /* kernel.randomize_va_space */
@@ -176,6 +181,8 @@ struct host {
 	int complete_image;     /* the next exec is of an image from memory ... */
 	int image_fd;           /* ... written to this memfd */
 	int close_fd;           /* command mode: a descriptor the hand-off closes (-1: none) */
+	/* --plan: called with the finished plan instead of the commit */
+	int (*plan)(struct bprm *b, struct host *h);
 };
 
 HIDDEN int open_exec(const char *path, int *fdp, uint64_t *size);
@@ -190,6 +197,7 @@ HIDDEN int parse_shebang(const char *buf, struct shebang *sb);
 HIDDEN struct elf_image *top_image(struct bprm *b);
 HIDDEN void plan_image(struct bprm *b, struct elf_image *im);
 HIDDEN void plan_mm(struct bprm *b);
+HIDDEN unsigned plan_load_pages(const struct elf_image *im, uint64_t page, struct seg_map *out);
 HIDDEN int map_image(struct bprm *b, struct elf_image *im);
 HIDDEN void unmap_image(struct elf_image *im);
 HIDDEN int build_stack(struct bprm *b, struct host *h);

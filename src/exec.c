@@ -87,8 +87,10 @@ static int bprm_alloc(struct bprm **bp, uint64_t bytes, int nstrings)
 
 /* Stages 1-4 on the file open on fd, as a dry run: identify, parse and plan,
  * opening no interpreter and mapping nothing.  For the fuzzers and the
- * sanitizer build; fd stays open. */
-int uexec_check_fd(int fd, const char *name)
+ * sanitizer build (show NULL), and for --plan of a file that is not run
+ * (--summary, another architecture's ELF, --page-size): show is called
+ * with the plan, and an ELF64 of any e_machine is read.  fd stays open. */
+int uexec_dry_run_fd(int fd, const char *name, int (*show)(struct bprm *b, void *ctx), void *ctx)
 {
 	char *argv[] = { (char *)name, NULL }, *envp[] = { NULL };
 	struct statx st;
@@ -102,6 +104,7 @@ int uexec_check_fd(int fd, const char *name)
 		return r;
 	arena = b->arena;
 	b->dry_run = 1;
+	b->any_machine = show != NULL;
 	b->filename = b->interp_name = name;
 	b->envp = envp;
 	b->fd = fd;
@@ -116,9 +119,16 @@ int uexec_check_fd(int fd, const char *name)
 		r = search_binary_handler(b);
 	if (r == 0)
 		plan_mm(b);
+	if (r == 0 && show)
+		r = show(b, ctx);
 out:
 	arena_release(&arena);
 	return r;
+}
+
+int uexec_check_fd(int fd, const char *name)
+{
+	return uexec_dry_run_fd(fd, name, NULL, NULL);
 }
 
 /* The vDSO out of the way of an image at the top of the mmap area. */
@@ -329,6 +339,15 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	r = build_stack(b, h);
 	if (r)
 		goto out_undo;
+	if (h->plan) { /* --plan: shown instead of run */
+		r = h->plan(b, h);
+		/* undone where mapped, not where the hand-off would move them */
+		if (b->exe.moved)
+			b->exe.bias = b->exe.old_bias;
+		if (b->interp.moved)
+			b->interp.bias = b->interp.old_bias;
+		goto out_undo;
+	}
 	if (pers & READ_IMPLIES_EXEC) /* set_personality_64bit() clears it */
 		sys_personality((unsigned)pers & ~READ_IMPLIES_EXEC);
 	commit_exec(b, h);

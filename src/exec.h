@@ -23,5 +23,9 @@ HIDDEN int uexec_check_fd(int fd, const char *name);
 HIDDEN int uexec_execvpe_r(const char *file, char *const argv[], char *const envp[]);
 /* The C library's environ, or an empty one. */
 HIDDEN char *const *uexec_environ(void);
+/* The same, with the plan shown by show(b, ctx) (--plan of a file not run). */
+struct bprm;
+HIDDEN int uexec_dry_run_fd(int fd, const char *name, int (*show)(struct bprm *b, void *ctx),
+			    void *ctx);
 
 #endif

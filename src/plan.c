@@ -31,45 +31,62 @@ static uint64_t maximum_alignment(const struct elf_image *im)
 	return align > PAGE_SIZE ? PAGE_ALIGN(align) : PAGE_SIZE;
 }
 
-/* One PT_LOAD, as elf_load() maps it: at most two entries of im->seg, which
- * has room for two per program header (binfmt_elf.c). */
-static void plan_segment(struct elf_image *im, const Elf64_Phdr *p)
+/* One PT_LOAD, as elf_load() maps it on a kernel of page size `page`: at
+ * most two entries written to out (im->seg has room for two per program
+ * header, binfmt_elf.c); returns how many. */
+static unsigned plan_segment(struct seg_map *out, const Elf64_Phdr *p, uint64_t page)
 {
 	int prot = make_prot(p->p_flags);
 	/* Anonymous bss is always read-write (do_brk_flags), exec only with PF_X. */
 	int bss_prot = PROT_READ | PROT_WRITE | (prot & PROT_EXEC);
-	uint64_t zero_start, zero_end;
+	uint64_t zero_start, zero_end, in_page = p->p_vaddr & (page - 1);
+	unsigned n = 0;
 
+#define P_ALIGN(v) (((v) + page - 1) & ~(page - 1))
 	if (p->p_filesz) {
 		struct seg_map s = {
-			.addr = PAGE_START(p->p_vaddr),
-			.len = PAGE_ALIGN(p->p_filesz + PAGE_OFFSET(p->p_vaddr)),
-			.off = p->p_offset - PAGE_OFFSET(p->p_vaddr),
+			.addr = p->p_vaddr - in_page,
+			.len = P_ALIGN(p->p_filesz + in_page),
+			.off = p->p_offset - in_page,
 			.prot = prot,
 		};
 
 		zero_start = p->p_vaddr + p->p_filesz;
 		zero_end = p->p_vaddr + p->p_memsz;
 		/* padzero(): the rest of the last file page, only if writable. */
-		if (p->p_memsz > p->p_filesz && (prot & PROT_WRITE) && PAGE_OFFSET(zero_start)) {
+		if (p->p_memsz > p->p_filesz && (prot & PROT_WRITE) && (zero_start & (page - 1))) {
 			s.zero_lo = zero_start;
-			s.zero_hi = PAGE_ALIGN(zero_start);
+			s.zero_hi = P_ALIGN(zero_start);
 		}
-		im->seg[im->nseg++] = s;
+		out[n++] = s;
 	} else {
-		zero_start = PAGE_START(p->p_vaddr);
-		zero_end = zero_start + PAGE_OFFSET(p->p_vaddr) + p->p_memsz;
+		zero_start = p->p_vaddr - in_page;
+		zero_end = zero_start + in_page + p->p_memsz;
 	}
-	if (p->p_memsz > p->p_filesz && PAGE_ALIGN(zero_end) > PAGE_ALIGN(zero_start)) {
+	if (p->p_memsz > p->p_filesz && P_ALIGN(zero_end) > P_ALIGN(zero_start)) {
 		struct seg_map s = {
-			.addr = PAGE_ALIGN(zero_start),
-			.len = PAGE_ALIGN(zero_end) - PAGE_ALIGN(zero_start),
+			.addr = P_ALIGN(zero_start),
+			.len = P_ALIGN(zero_end) - P_ALIGN(zero_start),
 			.prot = bss_prot,
 			.anon = 1,
 		};
 
-		im->seg[im->nseg++] = s;
+		out[n++] = s;
 	}
+#undef P_ALIGN
+	return n;
+}
+
+/* Every PT_LOAD of im as a kernel of page size `page` maps it (--plan
+ * --page-size): unbiased, into out (two entries per PT_LOAD at most). */
+unsigned plan_load_pages(const struct elf_image *im, uint64_t page, struct seg_map *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < im->phnum; i++)
+		if (im->ph[i].p_type == PT_LOAD)
+			n += plan_segment(out + n, &im->ph[i], page);
+	return n;
 }
 
 void plan_image(struct bprm *b, struct elf_image *im)
@@ -92,7 +109,7 @@ void plan_image(struct bprm *b, struct elf_image *im)
 		/* AT_PHDR: the segment holding the table in the file, not PT_PHDR. */
 		if (p->p_offset <= im->eh.e_phoff && im->eh.e_phoff < p->p_offset + p->p_filesz)
 			im->phdr_addr = im->eh.e_phoff - p->p_offset + p->p_vaddr;
-		plan_segment(im, p);
+		im->nseg += plan_segment(im->seg + im->nseg, p, PAGE_SIZE);
 	}
 	if (!first) { /* ET_EXEC without PT_LOAD: nothing is mapped, as in the kernel */
 		im->lo = im->hi = 0;
