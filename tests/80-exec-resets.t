@@ -46,7 +46,7 @@ tap_check() { if [ "$2" = 0 ]; then ok "$1"; else not_ok "$1"; fi; }
 
 ids=(root user ruid0 euid0)
 sbs=(none noroot nofixup)
-planned=$((${#ids[@]} * ${#sbs[@]} * 2 * 2 * 2 + 14 + 9 + 1))
+planned=$((${#ids[@]} * ${#sbs[@]} * 2 * 2 * 2 + 14 + 13 + 1))
 echo "1..$planned"
 
 if [ "$(id -u)" != 0 ]; then
