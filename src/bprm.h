@@ -4,6 +4,7 @@
  *
  *   open.c        1. open the file, check it is a regular, executable file
  *   binfmt.c      2. read the first 256 bytes and ask each format handler
+ *                    (binfmt_misc.c, binfmt_script.c, binfmt_elf.c)
  *   binfmt_elf.c  3. validate the program's and interpreter's headers
  *   plan.c        4. compute every mapping, the brk and the entry point
  *   stack.c       4. build the initial stack image and auxv
@@ -92,6 +93,9 @@ struct bprm {
 	char *const *envp;
 	int argc, envc;
 	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
+	int have_execfd;        /* binfmt_misc O: the file stays open for its interpreter ... */
+	int execfd;             /* ... on this descriptor: AT_EXECFD */
+	int preserve_argv0;     /* binfmt_misc P: AT_FLAGS_PRESERVE_ARGV0 */
 	int again;              /* a "#!" handler named the next file to run */
 	int dry_run;            /* check and plan only: open no interpreter, map nothing */
 	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
@@ -162,6 +166,7 @@ HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const 
 			    const unsigned char *buf, long buf_len);
 HIDDEN int load_elf_binary(struct bprm *b);
 HIDDEN int load_script(struct bprm *b);
+HIDDEN int load_misc_binary(struct bprm *b);
 HIDDEN int parse_shebang(const char *buf, struct shebang *sb);
 HIDDEN struct elf_image *top_image(struct bprm *b);
 HIDDEN void plan_image(struct bprm *b, struct elf_image *im);
