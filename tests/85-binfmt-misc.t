@@ -1,5 +1,5 @@
 #!/bin/bash
-# 80-binfmt-misc.t - handlers registered in binfmt_misc, kernel and uexec side
+# 85-binfmt-misc.t - handlers registered in binfmt_misc, kernel and uexec side
 # by side.  Each case registers its handler under a name of its own
 # (uexec-tPID-...), matching only files this test makes, and every one is
 # removed on every way out (trap); no other entry is touched, and binfmt_misc
