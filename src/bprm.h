@@ -180,6 +180,8 @@ HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
 HIDDEN uint64_t mmap_base_max(uint64_t rlim_stack, int randomize);
 HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len);
+HIDDEN int file_map_thp_aligned(int fd, uint64_t off, uint64_t len);
+HIDDEN uint64_t thp_slot(uint64_t top, uint64_t len, uint64_t off);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);

@@ -323,7 +323,13 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 		top = 0; /* the command placed the top image and the vDSO itself */
 	if (top && top_im && top_im->reserved && !top_im->displaced) {
 		uint64_t span = top_im->hi - top_im->lo, to = top - span;
+		const struct seg_map *s0 = &top_im->seg[0];
 
+		/* elf_map()'s file mapping of the span, which the file system
+		 * may align (placement.c) */
+		if (s0->addr == top_im->lo && !s0->anon &&
+		    file_map_thp_aligned(top_im->fd, s0->off, span))
+			to = thp_slot(top, span, s0->off);
 		if (!top_im->is_interp && top_im->align > PAGE_SIZE)
 			to &= ~(top_im->align - 1); /* the kernel's probe, then aligned down */
 		if (!(top_im == &b->interp && overlap(b->exe.bias + b->exe.lo,
