@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.bash"
 
-echo 1..38
+echo 1..39
 
 # a program that shows argv[0..] and one variable
 printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
@@ -132,6 +132,13 @@ chmod +x "$tmp/be-only-ei"
 kst=$("$tmp/be-only-ei" a; echo "status $?")
 expect "EI_DATA 2 alone: runs, as the kernel runs it" 0 "$kst" "" \
 	bash -c '"$@"; echo "status $?"' _ "$UEXEC" "$tmp/be-only-ei" a
+
+# no /bin/sh fallback: a file of shell commands without "#!" is the kernel's
+# ENOEXEC (execvp and shells would run it with /bin/sh)
+printf 'echo ran by a shell\n' >"$tmp/no-shebang"
+chmod +x "$tmp/no-shebang"
+kernel_vs_uexec "shell commands without #!: no /bin/sh fallback" \
+	"not an ELF executable (no ELF magic)" "$tmp/no-shebang"
 
 # a "#!" script from standard input: run like fexecve() of a memfd without
 # close-on-exec (the kernel refuses a close-on-exec one: ENOENT); the
