@@ -208,8 +208,9 @@ else
 	aarch64-linux-gnu-gcc -static -O2 -o "$tmp/a64" "$tmp/a64.c"
 	python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[9:16] = b"UXQEMU!"; open(sys.argv[1], "wb").write(d)' "$tmp/a64"
 	register qemu M 9 '\x55\x58\x51\x45\x4d\x55\x21' "" "$qemu" F
-	kout=$("$tmp/a64" a 'b c'; echo "status $?")
-	uout=$("$UEXEC" "$tmp/a64" a 'b c'; echo "status $?")
+	kout=$("$tmp/a64" a 'b c'; echo " status $?")
+	uout=$("$UEXEC" "$tmp/a64" a 'b c'; echo " status $?")
+	kout=${kout//$'\n'/} uout=${uout//$'\n'/}
 	if [ "$kout" = "$uout" ] && [[ $kout == *"status 3" ]]; then
 		ok "qemu-user runs an aarch64 static program: $kout"
 	else
