@@ -9,8 +9,8 @@
 # 2 MiB-aligned and where the vDSO is, and as the differential probe.
 # Per file system and fixture: randomised, the command and the library give
 # what the kernel gives in every run (aligned or not, vDSO above or below);
-# with no randomisation (setarch -R, uexec -R) the probe's output is the
-# kernel's, exact addresses included.
+# with no randomisation (setarch -R, uexec -R, the library under setarch -R)
+# the probe's output is the kernel's, exact addresses included.
 # The file systems: a directory on ext4 (this one's or /tmp's, else a
 # loop-mounted image, as root) and on tmpfs (a mount of its own, as root,
 # else /dev/shm); a case without one skips with the reason.
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 PROBES=$B/fixtures/probe
 EXECVE=$B/examples/execve
 fixtures=(spie-big pie-bigld)
-per_fs=8
+per_fs=10
 echo "1..$((2 * per_fs))"
 
 tmp=$(mktemp -d /tmp/uexec-place.XXXXXX)
@@ -196,6 +196,8 @@ on_fs() { # LABEL DIR WHY-NOT
 			setarch -R "./probe-$f" -- "$UEXEC" -R "./probe-$f"
 		probe_same "$label ($kind): probe-$f, setarch -R uexec == setarch -R" \
 			setarch -R "./probe-$f" -- setarch -R "$UEXEC" "./probe-$f"
+		probe_same "$label ($kind): probe-$f, setarch -R library == setarch -R" \
+			setarch -R "./probe-$f" -- setarch -R "$EXECVE" "./probe-$f"
 	done
 	cd / || return
 }
