@@ -264,6 +264,9 @@ int load_misc_binary(struct bprm *b)
 		/* the file itself, for the interpreter: kept open, inherited */
 		sys_call3(SYS_fcntl, b->fd, F_SETFD, 0);
 		sys_call3(SYS_fcntl, b->fd, F_SETFL, 0); /* opened O_NONBLOCK (open.c) */
+		/* and no trace of the read lease taken on it (open.c) */
+		sys_call3(SYS_fcntl, b->fd, F_SETSIG, 0);
+		sys_call3(SYS_fcntl, b->fd, F_SETOWN, 0);
 		b->execfd = b->fd;
 		b->have_execfd = 1;
 	} else {
