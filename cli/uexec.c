@@ -48,8 +48,9 @@ static const char usage[] =
 	"  -V, --version  show the version and exit\n"
 	"  --             end of options\n"
 	"\n"
-	"Exit status: the program's own; 127 if PROGRAM is not found; 126 if it is\n"
-	"found but cannot be run (one line on stderr says why); 125 for a usage error.\n"
+	"Exit status: the program's own; 127 if PROGRAM (or the interpreter it names)\n"
+	"is not found; 126 if it is found but cannot be run (one line on stderr says\n"
+	"why); 125 for a usage error.\n"
 	"Without CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE /proc/self/exe keeps naming\n"
 	"uexec; see the README for every known difference from execve(2).\n";
 
@@ -283,11 +284,42 @@ static int no_randomize(char **argv, char **envp)
 	return (int)r;
 }
 
-static int exists(const char *path)
+/*
+ * 127 when something is not found — PROGRAM, or the interpreter a "#!" line
+ * or PT_INTERP names (ENOENT), as env, bash and dash answer — else 126.
+ */
+static int status_of(int r)
 {
-	struct statx st;
+	return r == -ENOENT ? 127 : 126;
+}
 
-	return sys_statx(AT_FDCWD, path, 0, 0, &st) == 0;
+/*
+ * A "#!" script from standard input.  Its interpreter opens the script again
+ * by name, /dev/fd/N, so N must stay open in the program: the script is
+ * written to a memfd without close-on-exec and run like fexecve() of it (the
+ * kernel runs a script that way too, and refuses it, ENOENT, when N is
+ * close-on-exec).  The interpreter gets /dev/fd/N as the script's path.
+ */
+static int run_script_image(const void *image, size_t size, char **argv, char **envp,
+			    const char *argv0)
+{
+	int fd = sys_memfd_create("uexec-script", 0), r;
+	size_t done = 0;
+
+	if (fd < 0)
+		return uexec_fail(-fd, "cannot create a memfd for the script");
+	while (done < size) {
+		long n = sys_write(fd, (const char *)image + done, size - done);
+
+		if (n <= 0) {
+			sys_close(fd);
+			return uexec_fail(n < 0 ? (int)-n : EIO, "cannot copy the script to a memfd");
+		}
+		done += (size_t)n;
+	}
+	r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv, envp, argv0);
+	sys_close(fd);
+	return r;
 }
 
 /* PROGRAM without a slash: looked up in PATH.  A function of its own so
@@ -306,9 +338,7 @@ static __attribute__((noinline)) int run_from_path(const char *prog, char **argv
 	r = uexec_exec_path(found, argv, envp, argv0);
 	if (r == 0) /* --plan */
 		return 0;
-	if (r == -ENOENT && !exists(found))
-		return report(prog, ENOENT, uexec_reason(), 127);
-	return report(prog, -r, uexec_reason(), 126);
+	return report(prog, -r, uexec_reason(), status_of(r));
 }
 
 int uexec_cli_main(uint64_t *sp) __attribute__((visibility("hidden")));
@@ -425,7 +455,7 @@ int uexec_cli_main(uint64_t *sp)
 		r = uexec_exec_at(fd, "", AT_EMPTY_PATH, argv + i, envp, argv0);
 		if (r == 0) /* --plan */
 			return 0;
-		return report(name, -r, uexec_reason(), 126); /* the file exists: N is open */
+		return report(name, -r, uexec_reason(), status_of(r));
 	}
 	if (strcmp(prog, "-") == 0) {
 		void *image = NULL;
@@ -436,18 +466,18 @@ int uexec_cli_main(uint64_t *sp)
 			return report(prog, -r, "cannot read the program from standard input", 126);
 		if (size == 0)
 			return report(prog, ENOEXEC, "standard input is empty", 126);
-		r = uexec_exec_mem(image, size, argv + i, envp, argv0);
+		if (size >= 2 && ((const char *)image)[0] == '#' && ((const char *)image)[1] == '!')
+			r = run_script_image(image, size, argv + i, envp, argv0);
+		else
+			r = uexec_exec_mem(image, size, argv + i, envp, argv0);
 		if (r == 0) /* --plan */
 			return 0;
-		return report(prog, -r, uexec_reason(), 126);
+		return report(prog, -r, uexec_reason(), status_of(r));
 	}
 	if (!strchr(prog, '/'))
 		return run_from_path(prog, argv + i, envp, argv0);
 	r = uexec_exec_path(prog, argv + i, envp, argv0);
 	if (r == 0) /* --plan */
 		return 0;
-	/* Only a PROGRAM that does not exist is 127; a missing interpreter is 126. */
-	if (r == -ENOENT && !exists(prog))
-		return report(prog, ENOENT, uexec_reason(), 127);
-	return report(prog, -r, uexec_reason(), 126);
+	return report(prog, -r, uexec_reason(), status_of(r));
 }

@@ -14,11 +14,13 @@ static const struct binfmt {
 	const char *name;
 	int (*load)(struct bprm *b);
 } formats[] = {
+	{ "misc", load_misc_binary }, /* insert_binfmt(): at the head, before ELF */
 	{ "ELF", load_elf_binary },
 	{ "script", load_script },
 };
 
-/* exec_binprm(): a "#!" line may name another script, up to this depth. */
+/* exec_binprm(): a "#!" line or a binfmt_misc handler may name another
+ * file to run, up to this depth. */
 #define MAX_DEPTH 5
 
 int bprm_read_buf(struct bprm *b)

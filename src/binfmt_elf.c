@@ -52,6 +52,17 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	uint64_t size;
 	long n;
 
+	/* A header the kernel refuses for its e_type or e_machine may be wrong
+	 * for a plainer reason, which the message then gives (the errno stays
+	 * the kernel's; it reads neither EI_DATA nor a short file's length). */
+	if ((eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_machine != ARCH_ELF_MACHINE) {
+		if (im->head && im->head_len < (long)sizeof(Elf64_Ehdr))
+			return uexec_fail(err, "%sthe file is %ld bytes, too short for an ELF header "
+					  "(%zu bytes)", who, im->head_len, sizeof(Elf64_Ehdr));
+		if (eh->e_ident[EI_DATA] == ELFDATA2MSB)
+			return uexec_fail(err, "%sa big-endian ELF file (EI_DATA 2), not little-endian "
+					  "like x86-64", who);
+	}
 	/* (the interpreter's e_type the kernel checks after its point of no
 	 * return: SIGSEGV there) */
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)

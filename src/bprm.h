@@ -4,6 +4,7 @@
  *
  *   open.c        1. open the file, check it is a regular, executable file
  *   binfmt.c      2. read the first 256 bytes and ask each format handler
+ *                    (binfmt_misc.c, binfmt_script.c, binfmt_elf.c)
  *   binfmt_elf.c  3. validate the program's and interpreter's headers
  *   plan.c        4. compute every mapping, the brk and the entry point
  *   stack.c       4. build the initial stack image and auxv
@@ -113,6 +114,9 @@ struct bprm {
 	char *const *envp;
 	int argc, envc;
 	const char *interp_name; /* bprm->interp: this level's path, pushed by "#!" */
+	int have_execfd;        /* binfmt_misc O: the file stays open for its interpreter ... */
+	int execfd;             /* ... on this descriptor: AT_EXECFD */
+	int preserve_argv0;     /* binfmt_misc P: AT_FLAGS_PRESERVE_ARGV0 */
 	int again;              /* a "#!" handler named the next file to run */
 	int dry_run;            /* check and plan only: open no interpreter, map nothing */
 	int may_displace;       /* a fixed place held by what the hand-off unmaps is no error */
@@ -193,6 +197,7 @@ HIDDEN int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const 
 			    const unsigned char *buf, long buf_len);
 HIDDEN int load_elf_binary(struct bprm *b);
 HIDDEN int load_script(struct bprm *b);
+HIDDEN int load_misc_binary(struct bprm *b);
 HIDDEN int parse_shebang(const char *buf, struct shebang *sb);
 HIDDEN struct elf_image *top_image(struct bprm *b);
 HIDDEN void plan_image(struct bprm *b, struct elf_image *im);
@@ -207,6 +212,8 @@ HIDDEN int host_vdso_park(struct host *h);
 HIDDEN int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top);
 HIDDEN uint64_t mmap_base_max(uint64_t rlim_stack, int randomize);
 HIDDEN uint64_t top_down_slot(const struct elf_image *im, uint64_t mmap_base, uint64_t len);
+HIDDEN int file_map_thp_aligned(int fd, uint64_t off, uint64_t len);
+HIDDEN uint64_t thp_slot(uint64_t top, uint64_t len, uint64_t off);
 HIDDEN int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int library);
 HIDDEN int handoff_map(struct bprm *b, const struct host *h, const uint64_t *avoid);
 HIDDEN void handoff_unmap(struct bprm *b);

@@ -28,6 +28,12 @@
 
 extern HIDDEN const unsigned char uexec_handoff_start[], uexec_handoff_end[];
 
+/* The terabyte that holds the command's image and scratch memory (the
+ * Makefile's UEXEC_BASE, 0x3f0000000000, and UEXEC_SCRATCH), where no
+ * program is placed; the library's hand-off page goes near its end. */
+#define UEXEC_ZONE       (1UL << 40)
+#define HANDOFF_LIB_HINT (0x400000000000UL - 64 * HO_PAGE)
+
 struct range {
 	uint64_t lo, hi;
 };
@@ -171,6 +177,26 @@ static const char *dentry_name(struct bprm *b)
 }
 
 /*
+ * A fresh command started by another uexec finds that one's hand-off page
+ * where its own would go, dead since its jump: it holds the hand-off code
+ * (the same bytes, position-independent).  Read with process_vm_readv(),
+ * which fails where a plain read would fault.
+ */
+static int old_handoff_page(uint64_t at)
+{
+	size_t len = (size_t)((uintptr_t)uexec_handoff_end - (uintptr_t)uexec_handoff_start);
+	unsigned char code[HO_CODE_MAX];
+	struct {
+		void *base;
+		size_t len;
+	} local = { code, len }, remote = { (void *)at, len };
+
+	return sys_call6(SYS_process_vm_readv, sys_call0(SYS_getpid), (long)&local, 1,
+			 (long)&remote, 1, 0) == (long)len &&
+	       memcmp(code, uexec_handoff_start, len) == 0;
+}
+
+/*
  * The command puts the page right above its [stack], when that is in the
  * same 2 MiB as the top of the stack: no page tables of its own to allocate
  * now and to free at the program's exit.  Nothing goes there otherwise (the
@@ -184,6 +210,9 @@ static long map_above_stack(const struct host *h, int fd, int prot)
 	if (h->stack_top + HO_PAGE > ARCH_TASK_SIZE || !(h->stack_top & (ARCH_PMD_SIZE - 1)))
 		return -ENOMEM;
 	p = sys_mmap(h->stack_top, HO_PAGE, prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+	/* the page of the uexec that started this one: taken over */
+	if (p == -EEXIST && h->fresh && old_handoff_page(h->stack_top))
+		p = sys_mmap(h->stack_top, HO_PAGE, prot, MAP_PRIVATE | MAP_FIXED, fd, 0);
 	if (!sys_is_err(p) && (uint64_t)p != h->stack_top) { /* NOREPLACE taken as a hint */
 		sys_munmap((uint64_t)p, HO_PAGE);
 		p = -EEXIST;
@@ -229,8 +258,9 @@ static int open_handoff_file(void)
  */
 static long handoff_place(const struct host *h, const uint64_t *avoid, int fd, int prot)
 {
-	/* library mode: low memory, away from the top of the mmap area */
-	uint64_t hint = 0x10000;
+	/* library mode: away from the top of the mmap area, in the stretch a
+	 * command started from the program sweeps (self_zone_end()) */
+	uint64_t hint = HANDOFF_LIB_HINT;
 	long p = -ENOMEM;
 
 	for (int tries = 0; tries < 8; tries++) {
@@ -325,6 +355,21 @@ void handoff_unmap(struct bprm *b)
 	}
 }
 
+/*
+ * Where the command's sweep of its own memory ends: past its scratch area,
+ * and past that of any uexec that started this one (and its hand-off page,
+ * or the library's: HANDOFF_LIB_HINT), all of it in the terabyte from the
+ * command's image where no program is placed.  Nothing else is there in a
+ * fresh process (the program's own segments there are kept), and one
+ * munmap of the whole stretch costs what one of the scratch area does.
+ */
+static uint64_t self_zone_end(void)
+{
+	uint64_t end = (uexec_self_lo & ~(UEXEC_ZONE - 1)) + UEXEC_ZONE;
+
+	return end > uexec_scratch_hint ? end : uexec_scratch_hint;
+}
+
 void commit_exec(struct bprm *b, struct host *h)
 {
 	unsigned char *page;
@@ -377,7 +422,7 @@ void commit_exec(struct bprm *b, struct host *h)
 	 * from uexec_self_lo up to the scratch area's next free address; the
 	 * library sweeps the whole user space (the caller's mappings go). */
 	if (h->fresh && uexec_self_lo && uexec_scratch_hint > uexec_self_lo)
-		unmap_all_but(&l, keep, nkeep, uexec_self_lo, uexec_scratch_hint);
+		unmap_all_but(&l, keep, nkeep, uexec_self_lo, self_zone_end());
 	else
 		unmap_all_but(&l, keep, nkeep, 0, ARCH_TASK_SIZE);
 	/* Library mode: the interpreter (or static-pie) and the vDSO to the

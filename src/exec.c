@@ -53,6 +53,8 @@ static int setup_argv(struct bprm *b, char *const argv[], int argc, const char *
 static void undo(struct bprm *b)
 {
 	handoff_unmap(b);
+	if (b->have_execfd)
+		sys_close(b->execfd);
 	unmap_image(&b->exe);
 	if (b->has_interp) {
 		unmap_image(&b->interp);

@@ -83,7 +83,9 @@ static int reserve_span(struct bprm *b, struct elf_image *im, const struct seg_m
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot reserve %lu bytes for %s", (unsigned long)len,
 				  im->path);
-	im->area_top = (uint64_t)p + len; /* first fit, top-down: mmap_base if the area was empty */
+	/* first fit, top-down: mmap_base if the area was empty, unless the file
+	 * system aligned the mapping (the vDSO's place is then the allocator's) */
+	im->area_top = first && len >= ARCH_PMD_SIZE ? 0 : (uint64_t)p + len;
 	if (im->align > PAGE_SIZE && ((uint64_t)p & (im->align - 1))) {
 		/* The kernel probes, unmaps, aligns the address down and maps there. */
 		sys_munmap((uint64_t)p, len);
@@ -180,12 +182,10 @@ int map_image(struct bprm *b, struct elf_image *im)
 	 */
 	int tail = !each && apart && im->nseg > 1 && im->seg[0].addr == im->lo;
 	/* ... and when that segment is from the file, it is the reservation
-	 * itself (not when the image is displaced to scratch memory), for a
-	 * span under 2 MiB: a longer file mapping may be placed THP-aligned,
-	 * and the probe's end would then not be the top of the mmap area that
-	 * the vDSO's place is computed from (host_vdso_place()). */
-	const struct seg_map *first =
-		tail && !im->seg[0].anon && im->hi - im->lo < ARCH_PMD_SIZE ? &im->seg[0] : NULL;
+	 * itself (not when the image is displaced to scratch memory): the
+	 * allocator sees the kernel's request, a file mapping of the whole
+	 * span, which a file system may place 2 MiB-aligned (placement.c). */
+	const struct seg_map *first = tail && !im->seg[0].anon ? &im->seg[0] : NULL;
 	int first_mapped = 0;
 
 	if (placed) {

@@ -8,6 +8,7 @@
 #include <sys/statfs.h>
 #include "bprm.h"
 #include <errno.h>
+#include <signal.h>
 #include "sys.h"
 
 #define ST_NOEXEC_FLAG 0x0008   /* statfs f_flags: MS_NOEXEC as reported by statfs */
@@ -47,6 +48,31 @@ static int reopen_fd(int dirfd, int flags)
 	if (fd < 0)
 		return uexec_fail(-fd, "cannot open descriptor %d for reading", dirfd);
 	return fd;
+}
+
+/*
+ * deny_write_access(): the kernel refuses to run a file that is open for
+ * writing (ETXTBSY).  User space sees that through a read lease, which
+ * cannot be taken while any descriptor has the file open for writing
+ * (EAGAIN), and is given back at once.  Only the file's owner (or
+ * CAP_LEASE) may take one, fs.leases-enable must be on, and not every file
+ * system has leases: otherwise nothing is seen and the file runs.  A writer
+ * that opens the file in between breaks the lease: the signal that tells
+ * is set to SIGURG, ignored unless handled, rather than the deadly SIGIO.
+ */
+static int deny_write_access(int fd)
+{
+	long r;
+
+	sys_call3(SYS_fcntl, fd, F_SETSIG, SIGURG);
+	r = sys_call3(SYS_fcntl, fd, F_SETLEASE, F_RDLCK);
+	if (r == 0) {
+		sys_call3(SYS_fcntl, fd, F_SETLEASE, F_UNLCK);
+		return 0;
+	}
+	if (r == -EAGAIN)
+		return uexec_fail(ETXTBSY, "the file is open for writing");
+	return 0;
 }
 
 /*
@@ -104,6 +130,11 @@ int open_exec_at(int dirfd, const char *path, int at_flags, int *fdp, uint64_t *
 		if (noexec)
 			return uexec_fail(EACCES, "the file system is mounted noexec");
 		return uexec_fail(-r, "no execute permission (mode %#o)", st.stx_mode & 07777);
+	}
+	r = deny_write_access(fd);
+	if (r) {
+		sys_close(fd);
+		return r;
 	}
 	*fdp = fd;
 	if (size)

@@ -258,31 +258,50 @@ static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 
 /*
  * Appends the moves that take image im from where it is mapped now to
- * span start `to`; where old and new overlap, each piece goes first to a
- * free stretch below both.  The image's addresses then describe its new
- * place, old_bias its present one (what the teardown keeps).
+ * span start `to`, one per segment, in the order that never lands one on
+ * another still to go (from the top when moving up, from the bottom when
+ * moving down); a segment whose new place overlaps its own old one goes
+ * first to a free stretch below both.  The image's addresses then describe
+ * its new place, old_bias its present one (what the teardown keeps).
  */
 static int plan_move(struct bprm *b, struct elf_image *im, uint64_t to)
 {
 	uint64_t span = im->hi - im->lo, old = im->bias + im->lo;
 	uint64_t via = (old < to ? old : to) - span - PAGE_SIZE, delta = to - old;
-	int twice = overlap(old, span, to, span);
+	unsigned *order = arena_alloc(&b->arena, im->nseg * sizeof(*order)), need = 0;
 
 	if (to == old)
 		return 0;
-	if (b->nmove + (twice ? 2 : 1) * im->nseg > HANDOFF_MOVES)
+	if (!order)
+		return uexec_fail(ENOMEM, "out of scratch memory");
+	for (unsigned i = 0; i < im->nseg; i++) { /* by address: insertion, few */
+		unsigned j = i;
+
+		for (; j > 0 && im->seg[order[j - 1]].addr > im->seg[i].addr; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		need += overlap(im->seg[i].addr, im->seg[i].len, im->seg[i].addr + delta,
+				im->seg[i].len) ? 2 : 1;
+	}
+	if (b->nmove + need > HANDOFF_MOVES)
 		return uexec_fail(EEXIST, "%s cannot be placed at %#lx: its place is taken and "
 				  "its %u segments are too many to move there later",
 				  im->path, (unsigned long)to, im->nseg);
-	for (unsigned pass = twice ? 0 : 1; pass < 2; pass++)
-		for (unsigned i = 0; i < im->nseg; i++) {
-			uint64_t at = im->bias + im->seg[i].addr;
+	for (unsigned k = 0; k < im->nseg; k++) {
+		const struct seg_map *sg = &im->seg[order[to > old ? im->nseg - 1 - k : k]];
+		uint64_t at = im->bias + sg->addr, from = at;
 
-			b->move[b->nmove].len = im->seg[i].len;
-			b->move[b->nmove].from = pass && twice ? at - old + via : at;
-			b->move[b->nmove].to = pass ? at + delta : at - old + via;
+		if (overlap(at, sg->len, at + delta, sg->len)) {
+			b->move[b->nmove].len = sg->len;
+			b->move[b->nmove].from = at;
+			b->move[b->nmove].to = from = at - old + via;
 			b->nmove++;
 		}
+		b->move[b->nmove].len = sg->len;
+		b->move[b->nmove].from = from;
+		b->move[b->nmove].to = at + delta;
+		b->nmove++;
+	}
 	im->moved = 1;
 	im->old_bias = im->bias;
 	im->bias += delta;
@@ -340,7 +359,13 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 		top = 0; /* the command placed the top image and the vDSO itself */
 	if (top && top_im && top_im->reserved && !top_im->displaced) {
 		uint64_t span = top_im->hi - top_im->lo, to = top - span;
+		const struct seg_map *s0 = &top_im->seg[0];
 
+		/* elf_map()'s file mapping of the span, which the file system
+		 * may align (placement.c) */
+		if (s0->addr == top_im->lo && !s0->anon &&
+		    file_map_thp_aligned(top_im->fd, s0->off, span))
+			to = thp_slot(top, span, s0->off);
 		if (!top_im->is_interp && top_im->align > PAGE_SIZE)
 			to &= ~(top_im->align - 1); /* the kernel's probe, then aligned down */
 		if (!(top_im == &b->interp && overlap(b->exe.bias + b->exe.lo,

@@ -78,7 +78,7 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		case AT_PHENT:  v = sizeof(Elf64_Phdr); break;
 		case AT_PHNUM:  v = b->exe.eh.e_phnum; break;
 		case AT_BASE:   v = b->has_interp ? b->interp.bias : 0; break;
-		case AT_FLAGS:  v = 0; break;
+		case AT_FLAGS:  v = b->preserve_argv0 ? 1 /* AT_FLAGS_PRESERVE_ARGV0 */ : 0; break;
 		case AT_ENTRY:  v = b->exe.entry; break;
 		/* Set-id bits are never honoured, so these follow the caller's
 		 * credentials: in the command's fresh process the kernel's own
@@ -97,6 +97,12 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		b->auxv[2 * n] = a[0];
 		b->auxv[2 * n + 1] = v;
 		n++;
+		/* create_elf_tables(): AT_EXECFD right after AT_PLATFORM */
+		if (a[0] == AT_PLATFORM && b->have_execfd && n < MAX_AUXV - 1) {
+			b->auxv[2 * n] = AT_EXECFD;
+			b->auxv[2 * n + 1] = (uint64_t)b->execfd;
+			n++;
+		}
 	}
 	b->auxv[2 * n] = AT_NULL;
 	b->auxv[2 * n + 1] = 0;

@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/tap.bash"
 
-echo 1..33
+echo 1..39
 
 # a program that shows argv[0..] and one variable
 printf '#!/bin/sh\nprintf "[%%s]" "$0" "$@"; echo\n' >"$tmp/show"
@@ -85,6 +85,73 @@ expect "- with a truncated image: 126, not a complete ELF image" 126 "" \
 	bash -c 'exec "$@" <"$0"' "$tmp/short" "$UEXEC" -
 expect "- with empty input: 126" 126 "" "uexec: -: Exec format error (standard input is empty)" \
 	bash -c 'exec "$@" </dev/null' _ "$UEXEC" -
+
+# Errors beside the kernel's (tryexec: execv in its own process): the same
+# status (127 for ENOENT, as env, bash and dash give; else 126), the kernel's
+# strerror, and the reason uexec gives.
+TRYEXEC=$B/fixtures/bad/tryexec
+kernel_vs_uexec() { # NAME REASON_GLOB FILE
+	local name=$1 why=$2 f=$3 kst ust kline uline pat
+	kline=$("$TRYEXEC" "$f" 2>&1 >/dev/null); kst=$?
+	uline=$("$UEXEC" "$f" 2>&1 >/dev/null); ust=$?
+	kline=${kline#tryexec: errno=* }
+	# shellcheck disable=SC2053 # the reason is a glob
+	pat="uexec: $f: $kline ($why)"
+	if [ "$kst" = "$ust" ] && [[ $uline == $pat ]]; then
+		ok "$name: status $ust and '$kline' as the kernel's"
+	else
+		not_ok "$name" "kernel: status $kst, $kline" "uexec: status $ust, $uline" \
+			"want:  uexec: $f: $kline ($why)"
+	fi
+}
+printf '#!%s/no-such-interpreter\n' "$tmp" >"$tmp/no-interp"
+chmod +x "$tmp/no-interp"
+kernel_vs_uexec "#! interpreter missing: 127" "interpreter \"$tmp/no-such-interpreter\": *" \
+	"$tmp/no-interp"
+printf '\177ELF' >"$tmp/elf4"
+chmod +x "$tmp/elf4"
+kernel_vs_uexec "a 4-byte \\x7fELF file" "the file is 4 bytes, too short for an ELF header (64 bytes)" \
+	"$tmp/elf4"
+# the running program with its header made big-endian: EI_DATA 2, e_type and
+# e_machine byte-swapped
+python3 - "$tmp/argv0" "$tmp/be" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+d[5] = 2
+d[16:18] = d[16:18][::-1]
+d[18:20] = d[18:20][::-1]
+open(sys.argv[2], 'wb').write(d)
+PY
+chmod +x "$tmp/be"
+kernel_vs_uexec "a big-endian ELF" "a big-endian ELF file (EI_DATA 2), not little-endian like x86-64" \
+	"$tmp/be"
+# the kernel reads neither EI_DATA nor EI_OSABI: only EI_DATA 2 still runs
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[5] = 2; open(sys.argv[2], "wb").write(d)' \
+	"$tmp/argv0" "$tmp/be-only-ei"
+chmod +x "$tmp/be-only-ei"
+kst=$("$tmp/be-only-ei" a; echo "status $?")
+expect "EI_DATA 2 alone: runs, as the kernel runs it" 0 "$kst" "" \
+	bash -c '"$@"; echo "status $?"' _ "$UEXEC" "$tmp/be-only-ei" a
+
+# no /bin/sh fallback: a file of shell commands without "#!" is the kernel's
+# ENOEXEC (execvp and shells would run it with /bin/sh)
+printf 'echo ran by a shell\n' >"$tmp/no-shebang"
+chmod +x "$tmp/no-shebang"
+kernel_vs_uexec "shell commands without #!: no /bin/sh fallback" \
+	"not an ELF executable (no ELF magic)" "$tmp/no-shebang"
+
+# a "#!" script from standard input: run like fexecve() of a memfd without
+# close-on-exec (the kernel refuses a close-on-exec one: ENOENT); the
+# interpreter gets /dev/fd/N, which stays open for it.  uexec read its
+# standard input to the end: the script finds it empty.
+printf '#!/bin/sh\necho "[$#][$1][$2]"; case $0 in /dev/fd/[0-9]*) echo "fd path";; *) echo "$0";; esac\nwc -c\n' >"$tmp/piped.sh"
+kout=$(python3 -c '
+import os, sys
+fd = os.memfd_create("k", 0)
+os.write(fd, open(sys.argv[1], "rb").read())
+os.execve(fd, ["k", "a", "b c"], os.environ)' "$tmp/piped.sh" </dev/null 2>&1)
+expect "- with a #! script: runs like the kernel's fexecve of a memfd, stdin empty" 0 "$kout" "" \
+	bash -c 'cat "$0" | "$@"' "$tmp/piped.sh" "$UEXEC" - "a" "b c"
 
 # uexec running uexec (linked at the same address): the inner one is mapped
 # elsewhere and moved into place at the hand-off, as many levels deep as asked

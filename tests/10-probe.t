@@ -191,7 +191,9 @@ SETPRIV=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 
 nofile_flavours=(glibc-pie nolibc)
 legacy_flavours=(glibc-pie glibc-nopie glibc-spie glibc-static)
-echo "1..$((8 * ${#flavours[@]} + 2 * ${#nofile_flavours[@]} + 2 * ${#legacy_flavours[@]}))"
+nested_flavours=(glibc-pie glibc-spie nolibc)
+echo "1..$((8 * ${#flavours[@]} + 2 * ${#nofile_flavours[@]} + 2 * ${#legacy_flavours[@]} +
+	6 * ${#nested_flavours[@]}))"
 for f in "${flavours[@]}"; do
 	p=$probes/$f
 	if [ ! -x "$p" ]; then
@@ -278,4 +280,32 @@ for f in "${legacy_flavours[@]}"; do
 	run "$f.ldirect_lr" setarch -L -R "$p"
 	run "$f.luexec_lr" setarch -L -R "$UEXEC" "$p"
 	compare "$f: setarch -L -R uexec == setarch -L -R" "$f.ldirect_lr" "$f.luexec_lr"
+done
+
+# ---- uexec started by uexec: one hand-off page, never one per level ---------
+# Each level's page is dead once it has jumped; the next level takes its
+# place over (above [stack]) or sweeps it (next to the scratch memory, or the
+# library's), so the program finds exactly one, as after a single uexec:
+# randomised, under setarch -R (no room above the stack: the scratch page),
+# with the memfd page, and for a command started by the library.
+for f in "${nested_flavours[@]}"; do
+	p=$probes/$f
+	if [ $have_r = 0 ]; then
+		for t in "uexec uexec uexec == direct" "uexec uexec uexec: one page" \
+			"setarch -R uexec uexec uexec == setarch -R" "setarch -R uexec uexec uexec: one page" \
+			"nofile uexec x3: one page" "library -> uexec: one page"; do
+			skip "$f: $t (UEXEC is env)"
+		done
+		continue
+	fi
+	run "$f.nest3" "$UEXEC" "$UEXEC" "$UEXEC" "$p"
+	compare "$f: uexec uexec uexec == direct" "$f.direct" "$f.nest3"
+	loader_page "$f.nest3"
+	run "$f.rnest3" setarch -R "$UEXEC" "$UEXEC" "$UEXEC" "$p"
+	compare "$f: setarch -R uexec uexec uexec == setarch -R" "$f.rdirect" "$f.rnest3"
+	loader_page "$f.rnest3"
+	run "$f.fnest3" "$B/nofile/uexec" "$B/nofile/uexec" "$B/nofile/uexec" "$p"
+	loader_page "$f.fnest3" "$HANDOFF_MEMFD"
+	run "$f.lnest" "$B/examples/execve" "$UEXEC" "$p"
+	loader_page "$f.lnest"
 done

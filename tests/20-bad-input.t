@@ -5,8 +5,8 @@
 # Every case is run twice under `timeout 10`: by tryexec (execv in place, so
 # its outcome is the running kernel's) and by $UEXEC.  Expectations, by what
 # the kernel did:
-#   errno E          uexec exits 126 (127 for ENOENT of a PROGRAM that does not
-#                    exist) and prints exactly one line
+#   errno E          uexec exits 126 (127 for ENOENT: the PROGRAM or its
+#                    interpreter not found, like env) and prints exactly one line
 #                    "uexec: PATH: strerror(E) (REASON)", REASON not empty;
 #   exited N         uexec exits N with the same stdout and stderr;
 #   killed by SIG    (the kernel gave up after its point of no return, or the
@@ -227,9 +227,7 @@ check_uexec()
 	case $K_KIND in
 	errno)
 		want=126
-		if [ "$K_ERRNO" = ENOENT ] && [ ! -e "$path" ] && [ ! -L "$path" ]; then
-			want=127
-		fi
+		[ "$K_ERRNO" = ENOENT ] && want=127
 		if [ "$U_STATUS" != "$want" ]; then
 			WHY="status $U_STATUS, want $want"
 			return 1
