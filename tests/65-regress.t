@@ -78,7 +78,7 @@ far()
 }
 
 echo 1..13
-# (64 segments, not more: 6.1 and older refuse more than 4096 bytes of
+# (64 segments, not more: 5.10, 6.1 and 6.12 refuse more than 4096 bytes of
 # program headers, 73 of them)
 far far-segments-small 2 1 5
 far far-segments 64 4096 5
