@@ -179,6 +179,7 @@ struct host {
 	int move_vdso;          /* command mode: re-place the vDSO like the kernel */
 	int can_move_vdso;      /* ARCH_MAP_VDSO_64 works */
 	int vdso_parked;
+	int vdso_above_stack;   /* the kernel put it right above [stack] (host.c) */
 	int va_space;           /* kernel.randomize_va_space if known, else -1 */
 	uint64_t mmap_top;      /* library mode: where the mmap area starts (mmap_base) */
 	int fresh;              /* command mode: a process just exec'd, with nothing to reset */

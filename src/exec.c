@@ -174,7 +174,9 @@ static int map_images(struct bprm *b, struct host *h, unsigned pers)
 {
 	struct elf_image *top = top_image(b);
 	uint64_t span = top ? top->hi - top->lo : 0;
-	int fits = top && h->move_vdso && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
+	/* a vDSO above [stack] stays there, out of the images' way (host.c) */
+	int vdso_here = h->move_vdso && !h->vdso_above_stack;
+	int fits = top && vdso_here && h->fresh && b->randomize && top->align <= PAGE_SIZE &&
 		   span && span < ARCH_PMD_SIZE && h->vdso_hi;
 	uint64_t base_max = mmap_base_max(b->rlim_stack, b->randomize);
 	int r = 0;
@@ -189,7 +191,7 @@ static int map_images(struct bprm *b, struct host *h, unsigned pers)
 		 * vDSO, which is then right above it */
 		b->mmap_top = h->vdso_lo;
 		b->vdso_stays = 1;
-	} else if (r == 0 && h->move_vdso && top) {
+	} else if (r == 0 && vdso_here && top) {
 		r = park_vdso(b, h);
 	}
 	if (r == 0)

@@ -9,6 +9,15 @@
  * places the image right above the vDSO (exec.c, map_images()); otherwise
  * the vDSO is taken away before the image is mapped and mapped again
  * afterwards (ARCH_MAP_VDSO_64) where the kernel's allocator puts it.
+ *
+ * Kernels before the vDSO moved into the mmap area (x86-64 6.1 and older) ask
+ * for a random place between the program's stack pointer and the end of
+ * its 2 MiB: whenever that is free (above [stack]) the vDSO goes there, and
+ * only otherwise (always under setarch -R) to the mmap area.  Which rule the
+ * running kernel follows shows in this process: a vDSO above [stack] is
+ * where that kernel would put the program's (the same stack top, the same
+ * 2 MiB), so it stays, and the images go where the allocator puts them
+ * (vdso_above_stack).
  */
 #include <elf.h>
 #include <errno.h>
@@ -86,6 +95,7 @@ static int scan_maps(struct host *h)
 		return uexec_fail(-r, "cannot read /proc/self/maps");
 	if (h->vdso_lo)
 		h->vdso_text -= h->vdso_lo;
+	h->vdso_above_stack = h->vdso_lo && h->vdso_lo >= h->stack_top;
 	h->vdso_exact = 1;
 	h->can_move_vdso = sys_call2(SYS_arch_prctl, ARCH_MAP_VDSO_64, 0) == -EEXIST;
 	return 0;
@@ -228,6 +238,7 @@ static int find_vdso(struct host *h)
 
 	if (!ehdr)
 		return 0; /* booted with vdso=0: nothing to keep or move */
+	h->vdso_above_stack = ehdr >= h->stack_top;
 	/* provisional: the data pages are guessed (host_vdso_exact()) */
 	h->vdso_lo = ehdr - VVAR_GUESS * PAGE_SIZE;
 	h->vdso_text = VVAR_GUESS * PAGE_SIZE;

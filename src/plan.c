@@ -376,7 +376,7 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 		}
 		lo = top_im->bias + top_im->lo;
 	}
-	if (top && vlen && h->can_move_vdso) {
+	if (top && vlen && h->can_move_vdso && !h->vdso_above_stack) {
 		/* get_unmapped_area(): the highest stretch that fits */
 		b->vdso_new = top_im ? top_down_slot(top_im, top, vlen) : top - vlen;
 		b->vdso_move = b->vdso_new != h->vdso_lo;

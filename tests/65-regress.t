@@ -78,10 +78,12 @@ far()
 }
 
 echo 1..13
+# (64 segments, not more: 5.10, 6.1 and 6.12 refuse more than 4096 bytes of
+# program headers, 73 of them)
 far far-segments-small 2 1 5
-far far-segments 200 4096 5
+far far-segments 64 4096 5
 far far-desc-small 12 1 5 desc
-far far-desc 200 4096 5 desc
+far far-desc 64 4096 5 desc
 
 # handoff-noexec: a copy of the command outside the build directory, the
 # build directory (with uexec-handoff in it) remounted noexec.
