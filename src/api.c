@@ -59,77 +59,59 @@ API int uexec_execvpe(const char *file, char *const argv[], char *const envp[])
 
 /* execl(3) and friends: the arguments up to the NULL into an array on the
  * stack, then (execle) the environment after it. */
-static int count_args(va_list ap)
+enum { BY_PATH, BY_SEARCH, WITH_ENV };
+
+static int exec_list(int how, const char *name, const char *arg, va_list ap)
 {
+	va_list count;
+	char *const *envp;
 	int n = 1;
 
-	while (va_arg(ap, char *))
+	va_copy(count, ap);
+	while (va_arg(count, char *))
 		n++;
-	return n;
-}
+	va_end(count);
+	{
+		char *v[n + 1];
 
-static char *const *fill_args(char **v, int n, const char *arg, va_list ap)
-{
-	v[0] = (char *)arg;
-	for (int i = 1; i < n; i++)
-		v[i] = va_arg(ap, char *);
-	v[n] = NULL;
-	(void)va_arg(ap, char *); /* the NULL */
-	return v;
+		v[0] = (char *)arg;
+		for (int i = 1; i <= n; i++)
+			v[i] = va_arg(ap, char *); /* v[n]: the NULL */
+		envp = how == WITH_ENV ? va_arg(ap, char *const *) : uexec_environ();
+		return fail(how == BY_SEARCH ? uexec_execvpe_r(name, v, envp)
+					     : uexec_exec_at(AT_FDCWD, name, 0, v, envp, NULL));
+	}
 }
 
 API int uexec_execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, arg);
-	n = count_args(ap);
+	r = exec_list(BY_PATH, path, arg, ap);
 	va_end(ap);
-	{
-		char *v[n + 1];
-
-		va_start(ap, arg);
-		fill_args(v, n, arg, ap);
-		va_end(ap);
-		return fail(uexec_exec_at(AT_FDCWD, path, 0, v, uexec_environ(), NULL));
-	}
+	return r;
 }
 
 API int uexec_execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, arg);
-	n = count_args(ap);
+	r = exec_list(BY_SEARCH, file, arg, ap);
 	va_end(ap);
-	{
-		char *v[n + 1];
-
-		va_start(ap, arg);
-		fill_args(v, n, arg, ap);
-		va_end(ap);
-		return fail(uexec_execvpe_r(file, v, uexec_environ()));
-	}
+	return r;
 }
 
 API int uexec_execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	char *const *envp;
-	int n;
+	int r;
 
 	va_start(ap, arg);
-	n = count_args(ap);
+	r = exec_list(WITH_ENV, path, arg, ap);
 	va_end(ap);
-	{
-		char *v[n + 1];
-
-		va_start(ap, arg);
-		fill_args(v, n, arg, ap);
-		envp = va_arg(ap, char *const *);
-		va_end(ap);
-		return fail(uexec_exec_at(AT_FDCWD, path, 0, v, envp, NULL));
-	}
+	return r;
 }

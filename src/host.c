@@ -34,20 +34,6 @@ struct host uexec_host;
  * (cli/uexec.ld) keeps off the page its variables share with its arena. */
 static uint64_t auxv_buf[2 * 64] __attribute__((section(".bss.uexec_lib")));
 
-static uint64_t hex(const char **s)
-{
-	uint64_t v = 0;
-
-	for (;; (*s)++) {
-		char c = **s;
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (uint64_t)(c - 'a' + 10);
-		else
-			return v;
-	}
 }
 
 /* One line of /proc/self/maps: the vDSO block, and the top of the mmap area. */
@@ -56,9 +42,9 @@ static void map_line(struct host *h, const char *s, const char *end)
 	const char *name = end;
 	uint64_t lo, hi;
 
-	lo = hex(&s);
+	lo = parse_hex(&s);
 	s++;
-	hi = hex(&s);
+	hi = parse_hex(&s);
 	while (name > s && name[-1] != ' ')
 		name--;
 	if (end - name >= 5 && name[0] == '[' && name[1] == 'v' &&

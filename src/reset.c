@@ -177,11 +177,9 @@ static void smaps_line(const char *s, const char *end, void *ctx)
 	struct sealed *z = ctx;
 
 	if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')) {
-		z->lo = z->hi = 0;
-		for (; *s != '-' && s < end; s++)
-			z->lo = z->lo * 16 + (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
-		for (s++; *s != ' ' && s < end; s++)
-			z->hi = z->hi * 16 + (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+		z->lo = parse_hex(&s);
+		s++; /* '-' */
+		z->hi = parse_hex(&s);
 		return;
 	}
 	if (z->found_hi || end - s < 8 || memcmp(s, "VmFlags:", 8) != 0)

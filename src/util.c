@@ -345,3 +345,21 @@ int each_line(const char *path, void (*fn)(const char *s, const char *end, void 
 	sys_close(fd);
 	return 0;
 }
+
+/* A lower-case hexadecimal number at *s (as /proc/self/maps writes them);
+ * *s is left at the first other character. */
+uint64_t parse_hex(const char **s)
+{
+	uint64_t v = 0;
+
+	for (;; (*s)++) {
+		char c = **s;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else
+			return v;
+	}
+}

@@ -65,6 +65,8 @@ HIDDEN int ids_differ(void);
 /* fn(line, its end, ctx) for each line of a file; -errno if it cannot be opened. */
 HIDDEN int each_line(const char *path, void (*fn)(const char *s, const char *end, void *ctx),
 		     void *ctx);
+/* A lower-case hex number at *s; *s is left past it. */
+HIDDEN uint64_t parse_hex(const char **s);
 HIDDEN int dir_each(const char *path, void (*fn)(int dirfd, const char *name, void *ctx),
 		    void *ctx);
 

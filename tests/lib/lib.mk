@@ -18,7 +18,7 @@ ULIB_B      := $(B)/fixtures/lib
 ULIB_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Iinclude
 ULIB_BINS   := $(ULIB_B)/run $(ULIB_B)/intact $(ULIB_B)/null_argv $(ULIB_B)/execveat \
                $(ULIB_B)/family
-ULIB_DEPS   := tests/lib/lib.mk tests/lib/tap.h tests/lib/child.h include/uexec.h $(B)/libuexec.a
+ULIB_DEPS   := tests/lib/lib.mk tests/lib/tap.h tests/lib/child.h tests/lib/deny_execve.h include/uexec.h $(B)/libuexec.a
 
 $(ULIB_BINS): $(ULIB_B)/%: tests/lib/%.c $(ULIB_DEPS)
 	@mkdir -p $(@D)

@@ -49,6 +49,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "uexec.h"
+#include "../lib/deny_execve.h"
 
 extern char **environ;
 
@@ -199,20 +200,8 @@ int main(int argc, char **argv)
 	if ((v = opt(argc, argv, "nnp")) && strcmp(v, "1") == 0 &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("PR_SET_NO_NEW_PRIVS");
-	if (opt(argc, argv, "noexec")) {
-		struct sock_filter f[] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execve, 2, 0),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_execveat, 1, 0),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		};
-		struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
-
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
-			skip("seccomp");
-	}
+	if (opt(argc, argv, "noexec") && deny_execve())
+		skip("seccomp");
 	/* last: from here on every system call of glibc's goes through it */
 	if (opt(argc, argv, "sud") &&
 	    prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0, &selector))

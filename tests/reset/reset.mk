@@ -6,7 +6,7 @@
 RESET_B    := $(B)/fixtures/reset
 RESET_BINS := $(RESET_B)/caller $(RESET_B)/showstate $(RESET_B)/shared
 
-$(RESET_B)/caller $(RESET_B)/shared: $(RESET_B)/%: tests/reset/%.c include/uexec.h $(B)/libuexec.a tests/reset/reset.mk
+$(RESET_B)/caller $(RESET_B)/shared: $(RESET_B)/%: tests/reset/%.c tests/lib/deny_execve.h include/uexec.h $(B)/libuexec.a tests/reset/reset.mk
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Iinclude -o $@ $< $(B)/libuexec.a -pthread
 
