@@ -34,8 +34,6 @@ struct host uexec_host;
  * (cli/uexec.ld) keeps off the page its variables share with its arena. */
 static uint64_t auxv_buf[2 * 64] __attribute__((section(".bss.uexec_lib")));
 
-}
-
 /* One line of /proc/self/maps: the vDSO block, and the top of the mmap area. */
 static void map_line(struct host *h, const char *s, const char *end)
 {
