@@ -222,6 +222,10 @@ HIDDEN int prepare_exec_creds(struct exec_creds *c);
 HIDDEN int commit_exec_creds(const struct exec_creds *c);
 HIDDEN void cap_fill(struct exec_capset *c, uint64_t p, uint64_t e, uint64_t i);
 HIDDEN int prepare_reset(struct bprm *b);
+/* uexec_spawn()'s child (spawn.c): the signal mask reset_process() sets once
+ * the handlers are reset */
+extern HIDDEN uint64_t uexec_spawn_mask;
+extern HIDDEN int uexec_spawn_mask_set;
 HIDDEN int reset_process(const struct bprm *b);
 HIDDEN int arch_check_caller(void);
 HIDDEN void arch_reset_process(void);

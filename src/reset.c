@@ -24,12 +24,16 @@
 #include <asm/prctl.h>
 #include <linux/prctl.h>
 #include <linux/sched.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include "arch/x86_64/arch.h"
 #include "bprm.h"
 #include "sys.h"
 
 #define SYS_mseal_ 462 /* Linux 6.10 */
+
+uint64_t uexec_spawn_mask;
+int uexec_spawn_mask_set;
 
 /* The registration glibc made for this thread (weak: absent under musl or
  * in the command, which has no libc). */
@@ -257,6 +261,9 @@ int reset_process(const struct bprm *b)
 
 	sys_prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
 	reset_signals();
+	/* uexec_spawn()'s child: blocked until now, its mask from here on */
+	if (uexec_spawn_mask_set)
+		sys_call4(SYS_rt_sigprocmask, SIG_SETMASK, &uexec_spawn_mask, NULL, 8);
 	sys_call2(SYS_sigaltstack, &ss, NULL);
 	delete_timers();
 	drop_rseq();

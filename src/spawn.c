@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include "bprm.h"
 #include "exec.h"
 #include "sys.h"
 #include "uexec.h"
@@ -210,23 +211,28 @@ static int do_actions(const uexec_spawn_file_actions_t *fa, int *report_fd)
 	return 0;
 }
 
-static int do_attributes(const uexec_spawnattr_t *a, const uint64_t *old_mask)
+/*
+ * No handler of the caller's may run in the child.  Execve-free, every
+ * signal stays blocked until the library has reset the handlers, which sets
+ * the mask then (reset.c, uexec_spawn_mask); for the fresh layout the
+ * handlers are reset here, before the mask, as the execve that follows
+ * would reset them.
+ */
+static int do_attributes(const uexec_spawnattr_t *a, const uint64_t *old_mask, int fresh)
 {
 	struct {
 		uint64_t handler, flags, restorer, mask;
 	} act, dfl = { 0, 0, 0, 0 };
 	uint64_t mask = a && (a->flags & UEXEC_SPAWN_SETSIGMASK) ? a->sigmask : *old_mask;
+	uint64_t to_default = a && (a->flags & UEXEC_SPAWN_SETSIGDEF) ? a->sigdefault : 0;
 	long e;
 
-	/* no handler of the caller's may run in the child */
 	for (int sig = 1; sig <= 64; sig++) {
-		int to_default = a && (a->flags & UEXEC_SPAWN_SETSIGDEF) && (a->sigdefault >> (sig - 1)) & 1;
-
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP || (!fresh && !(to_default >> (sig - 1) & 1)))
 			continue;
 		if (sys_call4(SYS_rt_sigaction, sig, NULL, &act, 8) < 0)
 			continue;
-		if (to_default || act.handler > 1)
+		if ((to_default >> (sig - 1) & 1) || act.handler > 1)
 			sys_call4(SYS_rt_sigaction, sig, &dfl, NULL, 8);
 	}
 	if (a && (a->flags & UEXEC_SPAWN_SETSID) && (e = sys_call0(SYS_setsid)) < 0)
@@ -239,7 +245,12 @@ static int do_attributes(const uexec_spawnattr_t *a, const uint64_t *old_mask)
 		    (e = sys_call3(SYS_setresuid, -1, sys_call0(SYS_getuid), -1)) < 0)
 			return uexec_fail((int)-e, "cannot reset the effective ids");
 	}
-	sys_call4(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+	if (fresh) {
+		sys_call4(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, 8);
+	} else {
+		uexec_spawn_mask = mask;
+		uexec_spawn_mask_set = 1;
+	}
 	return 0;
 }
 
@@ -282,7 +293,7 @@ static __attribute__((noreturn)) void child(const char *path, int search,
 					    const uexec_spawnattr_t *attr, char *const argv[],
 					    char *const envp[], int report_fd, const uint64_t *old_mask)
 {
-	int r = do_attributes(attr, old_mask);
+	int r = do_attributes(attr, old_mask, attr && (attr->flags & UEXEC_SPAWN_FRESH_LAYOUT));
 
 	if (r == 0)
 		r = do_actions(fa, &report_fd);
