@@ -1,4 +1,4 @@
-/* --plan: the printer (src/show_plan.c). */
+/* --plan: the printer (src/show_plan.c; the writers src/show_plan_human.c, src/show_plan_json.c). */
 #ifndef UEXEC_SHOW_PLAN_H
 #define UEXEC_SHOW_PLAN_H
 
