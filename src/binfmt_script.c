@@ -150,6 +150,10 @@ int load_script(struct bprm *b)
 	r = splice_argv(b, name, arg);
 	if (r)
 		return r;
+	if (b->nchain < sizeof(b->chain) / sizeof(b->chain[0])) { /* for --plan */
+		b->chain[b->nchain].interp = name;
+		b->chain[b->nchain].arg = arg;
+	}
 	/* load_script(): BINPRM_FLAGS_PATH_INACCESSIBLE */
 	if (b->path_inaccessible)
 		return uexec_fail(ENOENT, "a script run through close-on-exec descriptor as %s "

@@ -131,6 +131,7 @@ struct bprm {
 	unsigned nchain;        /* the handler chain search_binary_handler() walked */
 	struct {
 		const char *path, *handler;
+		const char *interp, *arg; /* a "#!" step: its line's interpreter, argument */
 	} chain[8];
 
 	int randomize;          /* PF_RANDOMIZE */

@@ -3,6 +3,7 @@
  * values, and what both writers need of a planned object (src/plan_print.h).
  */
 #include <stdarg.h>
+#include "arch/x86_64/arch.h"
 #include "plan_print.h"
 #include "sys.h"
 
@@ -202,4 +203,74 @@ int all_hold(const struct verdicts *v)
 		if (v->rule[k].failures)
 			return 0;
 	return 1;
+}
+
+void stack_layout(const struct bprm *b, struct stack_part *row)
+{
+	uint64_t top = b->stack_top, u_plat = b->gap_lo - sizeof(ARCH_PLATFORM),
+		 u_rand = u_plat - 16, execfn = top - 8 - (strlen(b->filename) + 1),
+		 argv_at = b->sp + 8, envp_at = argv_at + (b->argc + 1) * 8,
+		 auxv_at = envp_at + (b->envc + 1) * 8, auxv_end = auxv_at + b->nauxv * 16;
+	const struct stack_part r[NSTACK_PARTS] = {
+		{ top - 8, 8, "end", "zero word" },
+		{ execfn, top - 8 - execfn, "execfn", "execfn string (AT_EXECFN)" },
+		{ b->mm.env_start, b->mm.env_end - b->mm.env_start, "env_strings",
+		  "environment strings" },
+		{ b->mm.arg_start, b->mm.arg_end - b->mm.arg_start, "arg_strings",
+		  "argument strings" },
+		{ b->gap_lo, b->gap_hi - b->gap_lo, "gap", "gap (random, then 16-byte alignment)" },
+		{ u_plat, sizeof(ARCH_PLATFORM), "platform", "platform string (AT_PLATFORM)" },
+		{ u_rand, 16, "random", "random bytes (AT_RANDOM)" },
+		{ auxv_end, u_rand - auxv_end, "padding", "padding (16-byte aligned %rsp)" },
+		{ auxv_at, b->nauxv * 16, "auxv", "auxv" },
+		{ envp_at, (b->envc + 1) * 8, "envp", "envp" },
+		{ argv_at, (b->argc + 1) * 8, "argv", "argv" },
+		{ b->sp, 8, "argc", "argc" },
+	};
+
+	memcpy(row, r, sizeof(r));
+}
+
+/*
+ * The kernel's draws, each an inclusive range of page-aligned addresses:
+ * randomize_stack_top() takes up to STACK_RND_MASK pages off the stack
+ * top, and setup_arg_pages()'s arch_align_stack() then up to one more;
+ * mmap_base() takes up to 2^mmap_rnd_bits - 1 pages off its highest
+ * place (bottom-up layout: adds them to TASK_UNMAPPED_BASE); a PIE's
+ * first page is ELF_ET_DYN_BASE plus as many, aligned down to its
+ * p_align; arch_randomize_brk() adds up to ARCH_BRK_RND less a page to
+ * brk, which is a page above the program's bss, or ELF_ET_DYN_BASE for a
+ * static-pie (src/plan.c, plan_mm()).
+ */
+void plan_ranges(const struct bprm *b, struct plan_ranges *r)
+{
+	unsigned bits = read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28);
+	uint64_t rnd = ((1UL << bits) - 1) << 12, align = b->exe.align > PAGE_SIZE ? b->exe.align
+										   : PAGE_SIZE;
+
+	memset(r, 0, sizeof(*r));
+	r->stack_hi = ARCH_TASK_SIZE;
+	r->stack_lo = ARCH_TASK_SIZE - (ARCH_STACK_RND_MASK << 12) - PAGE_SIZE;
+	if (b->legacy) {
+		r->mmap_lo = ARCH_LEGACY_BASE;
+		r->mmap_hi = ARCH_LEGACY_BASE + rnd;
+	} else {
+		r->mmap_hi = mmap_base_max(b->rlim_stack, 1);
+		r->mmap_lo = r->mmap_hi - rnd;
+	}
+	r->pie = b->has_interp && b->exe.eh.e_type == ET_DYN;
+	if (r->pie) {
+		r->pie_lo = PAGE_START(ARCH_ET_DYN_BASE) & ~(align - 1);
+		r->pie_hi = (PAGE_START(ARCH_ET_DYN_BASE) + rnd) & ~(align - 1);
+	}
+	r->brk = b->va_space > 1;
+	r->brk_moved = b->exe.eh.e_type == ET_DYN && !b->has_interp;
+	if (r->brk_moved) { /* randomize_page() rounds an unaligned start up, out of its range */
+		r->brk_lo = PAGE_ALIGN(ARCH_ET_DYN_BASE);
+		r->brk_hi = r->brk_lo + ((ARCH_BRK_RND - (r->brk_lo - ARCH_ET_DYN_BASE)) / PAGE_SIZE - 1) *
+						PAGE_SIZE;
+	} else {
+		r->brk_lo = PAGE_SIZE;
+		r->brk_hi = ARCH_BRK_RND;
+	}
 }

@@ -81,6 +81,32 @@ HIDDEN unsigned segs_of(const struct view *vw, unsigned i, unsigned *first);
 /* Whether every verdict holds. */
 HIDDEN int all_hold(const struct verdicts *v);
 
+/* ---- the initial stack ------------------------------------------------- */
+
+/* One part of the initial stack: [at, at + size); key names it in JSON. */
+struct stack_part {
+	uint64_t at, size;
+	const char *key, *what;
+};
+enum { AUXV_PART = 8, NSTACK_PARTS = 12 }; /* row[AUXV_PART] is auxv */
+/* The parts build_stack() laid out, top down: the end marker, the execfn,
+ * environment and argument strings, the gap, the platform string, the
+ * random bytes, the padding to an aligned %rsp, auxv, envp, argv, argc. */
+HIDDEN void stack_layout(const struct bprm *b, struct stack_part *row);
+
+/* ---- randomised addresses: where the kernel draws them from ------------ */
+
+struct plan_ranges {
+	uint64_t stack_lo, stack_hi;    /* the stack top: its VMA's end */
+	uint64_t mmap_lo, mmap_hi;      /* mmap_base */
+	int pie;                        /* a PIE with an interpreter: */
+	uint64_t pie_lo, pie_hi;        /* ... its first page */
+	int brk;                        /* brk randomised (randomize_va_space 2): */
+	int brk_moved;                  /* ... 1: a static-pie's, absolute; 0: above */
+	uint64_t brk_lo, brk_hi;        /* the page-aligned end of the program's bss */
+};
+HIDDEN void plan_ranges(const struct bprm *b, struct plan_ranges *r);
+
 /* ---- one exec's plan, as the writers get it ----------------------------- */
 
 struct plan_doc {

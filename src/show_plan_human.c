@@ -160,33 +160,14 @@ static void human_space(struct out *o, const struct space *s)
 /* The stack, top down: what build_stack() put where. */
 static void human_stack(struct out *o, const struct bprm *b)
 {
-	uint64_t top = b->stack_top, u_plat = b->gap_lo - sizeof(ARCH_PLATFORM),
-		 u_rand = u_plat - 16, execfn = top - 8 - (strlen(b->filename) + 1),
-		 argv_at = b->sp + 8, envp_at = argv_at + (b->argc + 1) * 8,
-		 auxv_at = envp_at + (b->envc + 1) * 8,
-		 auxv_end = auxv_at + b->nauxv * 16;
-	struct {
-		uint64_t at, size;
-		const char *what;
-	} row[] = {
-		{ top - 8, 8, "zero word" },
-		{ execfn, top - 8 - execfn, "execfn string (AT_EXECFN)" },
-		{ b->mm.env_start, b->mm.env_end - b->mm.env_start, "environment strings" },
-		{ b->mm.arg_start, b->mm.arg_end - b->mm.arg_start, "argument strings" },
-		{ b->gap_lo, b->gap_hi - b->gap_lo, "gap (random, then 16-byte alignment)" },
-		{ u_plat, sizeof(ARCH_PLATFORM), "platform string (AT_PLATFORM)" },
-		{ u_rand, 16, "random bytes (AT_RANDOM)" },
-		{ auxv_end, u_rand - auxv_end, "padding (16-byte aligned %rsp)" },
-		{ auxv_at, b->nauxv * 16, "auxv" },
-		{ envp_at, (b->envc + 1) * 8, "envp" },
-		{ argv_at, (b->argc + 1) * 8, "argv" },
-		{ b->sp, 8, "argc" },
-	};
+	struct stack_part row[NSTACK_PARTS];
+	uint64_t top = b->stack_top;
 
+	stack_layout(b, row);
 	o_fmt(o, "\nstack: [%#lx, %#lx) %s, top %#lx, %#lx bytes used, %%rsp %#lx\n",
 	      (unsigned long)b->stack_lo, (unsigned long)top, b->exec_stack ? "rwx" : "rw-",
 	      (unsigned long)top, (unsigned long)(top - b->sp), (unsigned long)b->sp);
-	for (unsigned i = 0; i < sizeof(row) / sizeof(row[0]); i++) {
+	for (unsigned i = 0; i < NSTACK_PARTS; i++) {
 		o_put(o, "  ");
 		o_hex(o, row[i].at, 12, 1);
 		o_to(o, 18);
@@ -208,22 +189,24 @@ static void human_stack(struct out *o, const struct bprm *b)
 /* Where the kernel draws each randomised address from. */
 static void human_ranges(struct out *o, const struct bprm *b)
 {
-	unsigned bits = read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28);
-	uint64_t mmax = mmap_base_max(b->rlim_stack, 1), rnd = (1UL << bits) << 12;
+	struct plan_ranges r;
 
+	plan_ranges(b, &r);
 	o_fmt(o, "\nrandomised (kernel.randomize_va_space=%u): the addresses above are one sample; "
-	      "the kernel draws:\n", b->va_space);
-	o_fmt(o, "  stack top   [%#lx, %#lx]\n",
-	      (unsigned long)(ARCH_TASK_SIZE - (ARCH_STACK_RND_MASK << 12)),
-	      (unsigned long)ARCH_TASK_SIZE);
-	o_fmt(o, "  mmap_base   [%#lx, %#lx] (interpreter, static-pie, vDSO below it)\n",
-	      (unsigned long)(mmax - rnd), (unsigned long)mmax);
-	if (b->has_interp && b->exe.eh.e_type == ET_DYN)
-		o_fmt(o, "  PIE base    [%#lx, %#lx)\n", (unsigned long)PAGE_START(ARCH_ET_DYN_BASE),
-		      (unsigned long)(PAGE_START(ARCH_ET_DYN_BASE) + rnd));
-	if (b->va_space > 1)
-		o_fmt(o, "  brk start   up to %#lx above the end of the program's bss\n",
-		      (unsigned long)ARCH_BRK_RND);
+	      "the kernel draws from (inclusive):\n", b->va_space);
+	o_fmt(o, "  stack top   [%#lx, %#lx]\n", (unsigned long)r.stack_lo,
+	      (unsigned long)r.stack_hi);
+	o_fmt(o, "  mmap_base   [%#lx, %#lx] (interpreter, static-pie, vDSO %s it)\n",
+	      (unsigned long)r.mmap_lo, (unsigned long)r.mmap_hi, b->legacy ? "above" : "below");
+	if (r.pie)
+		o_fmt(o, "  PIE base    [%#lx, %#lx] (its first page)\n", (unsigned long)r.pie_lo,
+		      (unsigned long)r.pie_hi);
+	if (r.brk && r.brk_moved)
+		o_fmt(o, "  brk start   [%#lx, %#lx] (a static-pie's: from ELF_ET_DYN_BASE)\n",
+		      (unsigned long)r.brk_lo, (unsigned long)r.brk_hi);
+	else if (r.brk)
+		o_fmt(o, "  brk start   [%#lx, %#lx] above the page-aligned end of the program's bss\n",
+		      (unsigned long)r.brk_lo, (unsigned long)r.brk_hi);
 }
 
 void human_plan(struct out *o, const struct plan_doc *d)
@@ -235,8 +218,14 @@ void human_plan(struct out *o, const struct plan_doc *d)
 			      : "addresses: exact (no randomisation)\n");
 	o_put(o, "handler chain:\n");
 	for (unsigned i = 0; i < b->nchain; i++)
-		o_fmt(o, "  %u. %s %s\n", i + 1, b->chain[i].handler ? b->chain[i].handler : "?",
+	{
+		o_fmt(o, "  %u. %s %s", i + 1, b->chain[i].handler ? b->chain[i].handler : "?",
 		      b->chain[i].path ? b->chain[i].path : "");
+		if (b->chain[i].interp)
+			o_fmt(o, ": #!%s%s%s", b->chain[i].interp, b->chain[i].arg ? " " : "",
+			      b->chain[i].arg ? b->chain[i].arg : "");
+		o_put(o, "\n");
+	}
 	o_fmt(o, "argv (%d):", b->argc);
 	for (int i = 0; i < b->argc; i++)
 		o_fmt(o, " \"%s\"", b->argv[i]);

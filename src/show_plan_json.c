@@ -113,6 +113,7 @@ static void json_space(struct out *o, const struct space *s)
 
 static void json_stack(struct out *o, const struct bprm *b)
 {
+	struct stack_part row[NSTACK_PARTS];
 	char nb[24];
 
 	o_fmt(o, "\"stack\":{\"start\":%lu,\"top\":%lu,\"sp\":%lu,\"exec\":%s,"
@@ -121,21 +122,46 @@ static void json_stack(struct out *o, const struct bprm *b)
 	      b->exec_stack ? "true" : "false", b->argc, b->envc,
 	      (unsigned long)(b->stack_top - b->mm.arg_start));
 	o_jstr(o, b->filename);
-	o_put(o, "},\"auxv\":[");
+	stack_layout(b, row);
+	o_put(o, ",\"layout\":[");
+	for (unsigned i = 0; i < NSTACK_PARTS; i++)
+		o_fmt(o, "%s{\"part\":\"%s\",\"at\":%lu,\"size\":%lu}", i ? "," : "", row[i].key,
+		      (unsigned long)row[i].at, (unsigned long)row[i].size);
+	o_put(o, "]},\"auxv\":[");
 	for (unsigned i = 0; i < b->nauxv; i++) {
 		o_put(o, i ? ",{\"key\":" : "{\"key\":");
 		o_jstr(o, at_name(b->auxv[2 * i], nb, sizeof(nb)));
-		o_fmt(o, ",\"type\":%lu,\"value\":%lu}", (unsigned long)b->auxv[2 * i],
-		      (unsigned long)b->auxv[2 * i + 1]);
+		o_fmt(o, ",\"type\":%lu,\"value\":%lu,\"at\":%lu}", (unsigned long)b->auxv[2 * i],
+		      (unsigned long)b->auxv[2 * i + 1], (unsigned long)(row[AUXV_PART].at + 16 * i));
 	}
 	o_put(o, "]");
+}
+
+/* With randomisation: where the kernel draws each address from. */
+static void json_ranges(struct out *o, const struct bprm *b)
+{
+	struct plan_ranges r;
+
+	plan_ranges(b, &r);
+	o_fmt(o, ",\"ranges\":{\"stack_top\":{\"lo\":%lu,\"hi\":%lu},"
+	      "\"mmap_base\":{\"lo\":%lu,\"hi\":%lu}",
+	      (unsigned long)r.stack_lo, (unsigned long)r.stack_hi, (unsigned long)r.mmap_lo,
+	      (unsigned long)r.mmap_hi);
+	if (r.pie)
+		o_fmt(o, ",\"pie_base\":{\"lo\":%lu,\"hi\":%lu}", (unsigned long)r.pie_lo,
+		      (unsigned long)r.pie_hi);
+	if (r.brk)
+		o_fmt(o, ",\"brk_start\":{\"lo\":%lu,\"hi\":%lu,\"above_program_end\":%s}",
+		      (unsigned long)r.brk_lo, (unsigned long)r.brk_hi,
+		      r.brk_moved ? "false" : "true");
+	o_put(o, "}");
 }
 
 void json_plan(struct out *o, const struct plan_doc *d)
 {
 	const struct bprm *b = d->b;
 
-	o_put(o, "{\"schema\":\"uexec-plan\",\"version\":1,\"addresses\":");
+	o_put(o, "{\"schema\":\"uexec-plan\",\"version\":2,\"addresses\":");
 	o_put(o, b->randomize ? "\"sample\"" : "\"exact\"");
 	o_put(o, ",\"chain\":[");
 	for (unsigned i = 0; i < b->nchain; i++) {
@@ -143,6 +169,15 @@ void json_plan(struct out *o, const struct plan_doc *d)
 		o_jstr(o, b->chain[i].handler ? b->chain[i].handler : "");
 		o_put(o, ",\"path\":");
 		o_jstr(o, b->chain[i].path ? b->chain[i].path : "");
+		if (b->chain[i].interp) { /* a "#!" line: its interpreter and argument */
+			o_put(o, ",\"interpreter\":");
+			o_jstr(o, b->chain[i].interp);
+			o_put(o, ",\"arg\":");
+			if (b->chain[i].arg)
+				o_jstr(o, b->chain[i].arg);
+			else
+				o_put(o, "null");
+		}
 		o_put(o, "}");
 	}
 	o_put(o, "],\"argv\":[");
@@ -163,5 +198,7 @@ void json_plan(struct out *o, const struct plan_doc *d)
 	json_stack(o, b);
 	o_put(o, ",");
 	json_space(o, d->s);
+	if (b->randomize)
+		json_ranges(o, b);
 	o_put(o, "}\n");
 }

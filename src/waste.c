@@ -10,7 +10,11 @@
  *                 p_vaddr + p_memsz in its last
  *   twice         file pages that two PT_LOADs both map
  *   packed        the pages the same contents would take in one segment per
- *                 permission set; the merge saving is mapped - packed
+ *                 permission set: in each set, the ELF and program headers
+ *                 first (in the set of the PT_LOAD that maps them), then the
+ *                 sections in address order, each at the next offset its
+ *                 sh_addralign allows; each set's size rounded up to pages.
+ *                 The merge saving is mapped - packed (0 if below).
  */
 #include <stdarg.h>
 #include "bprm.h"
@@ -24,12 +28,17 @@ struct span {
 	uint64_t lo, hi;
 };
 
-/* Sorts by lo (shell sort: a few dozen, sometimes thousands). */
+static int span_after(const struct span *a, const struct span *b)
+{
+	return a->lo > b->lo || (a->lo == b->lo && a->hi > b->hi);
+}
+
+/* Sorts by lo, then hi (shell sort: a few dozen, sometimes thousands). */
 static void sort_spans(struct span *s, unsigned n)
 {
 	for (unsigned gap = n / 2; gap; gap /= 2)
 		for (unsigned i = gap; i < n; i++)
-			for (unsigned j = i; j >= gap && s[j - gap].lo > s[j].lo; j -= gap) {
+			for (unsigned j = i; j >= gap && span_after(&s[j - gap], &s[j]); j -= gap) {
 				struct span t = s[j];
 
 				s[j] = s[j - gap];
@@ -62,6 +71,43 @@ static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 	return hi > lo ? hi - lo : 0;
 }
 
+/* The next offset from at that is a multiple of align (0 or a power of
+ * two; anything else counts as 1), saturating. */
+static uint64_t align_up(uint64_t at, uint64_t align)
+{
+	if (align < 2 || (align & (align - 1)))
+		return at;
+	return at > UINT64_MAX - (align - 1) ? UINT64_MAX : PA(at, align);
+}
+
+/* Adds to bytes[flags] each allocated section of a PT_LOAD of those
+ * flags, in address order, at the next offset its alignment allows (in
+ * the first PT_LOAD that holds it).  by: scratch for sec->n spans. */
+static void pack_sections(const struct elf_image *im, const struct sections *sec,
+			  struct span *by, uint64_t bytes[8])
+{
+	unsigned n = 0;
+
+	for (unsigned k = 1; k < sec->n; k++) /* by address, then index */
+		if (sec->sh[k].sh_flags & SHF_ALLOC)
+			by[n++] = (struct span){ sec->sh[k].sh_addr, k };
+	sort_spans(by, n);
+	for (unsigned i = 0; i < n; i++) {
+		const Elf64_Shdr *sh = &sec->sh[by[i].hi];
+
+		for (unsigned j = 0; j < im->phnum; j++) {
+			const Elf64_Phdr *p = &im->ph[j];
+			uint64_t *b = &bytes[p->p_flags & 7];
+
+			if (p->p_type != PT_LOAD || !section_in_segment(sh, p))
+				continue;
+			*b = align_up(*b, sh->sh_addralign);
+			*b = *b > UINT64_MAX - sh->sh_size ? UINT64_MAX : *b + sh->sh_size;
+			break;
+		}
+	}
+}
+
 int waste_compute(struct arena *a, const struct elf_image *im, const struct sections *sec,
 		  uint64_t page, struct waste *w)
 {
@@ -89,7 +135,6 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 	for (unsigned i = 0; i < im->phnum; i++) {
 		const Elf64_Phdr *p = &im->ph[i];
 		struct load_waste *l;
-		uint64_t content = 0;
 
 		if (p->p_type != PT_LOAD)
 			continue;
@@ -118,22 +163,16 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 		}
 		w->padding += l->padding;
 		w->rounding += l->head + l->tail;
-		/* its contents: its sections, and the headers when it maps them */
-		if (sec->n) {
-			for (unsigned k = 1; k < sec->n; k++)
-				if ((sec->sh[k].sh_flags & SHF_ALLOC) &&
-				    section_in_segment(&sec->sh[k], p))
-					content += sec->sh[k].sh_size;
-			if (p->p_offset == 0 && p->p_filesz >= hdr_hi)
-				content += hdr_hi;
-		} else {
-			content = p->p_memsz;
-		}
-		perm_bytes[p->p_flags & 7] += content;
+		/* the headers, when it maps them; without sections, its memory */
+		if (!sec->n)
+			perm_bytes[p->p_flags & 7] += p->p_memsz;
+		else if (p->p_offset == 0 && p->p_filesz >= hdr_hi)
+			perm_bytes[p->p_flags & 7] += hdr_hi;
 	}
 	w->nload = nl;
+	pack_sections(im, sec, sp, perm_bytes);
 	for (unsigned k = 0; k < 8; k++)
-		w->packed_pages += PA(perm_bytes[k], page) / page;
+		w->packed_pages += perm_bytes[k] / page + (perm_bytes[k] % page != 0);
 	/* the pages mapped: the union of every VMA at this page size */
 	nseg = plan_load_pages(im, page, seg);
 	for (unsigned i = 0; i < nseg; i++)

@@ -6,7 +6,10 @@
 #     `uexec --plan=json -R PROG x 'y z'` against the kernel's own exec of
 #     PROG under setarch -R, stopped at its first instruction by
 #     tests/plan/atexec: VMA for VMA (program, interpreter, stack, vDSO),
-#     auxv, brk start, stack top and %rsp (tests/plan/compare.py).
+#     auxv, brk start, stack top and %rsp, the stack's layout top down
+#     against the kernel's strings and auxv (tests/plan/compare.py).
+#     Randomised: the ranges --plan prints hold the addresses of 20 of the
+#     kernel's own randomised execs of each of 5 programs.
 #  2. Every case of tests/20-bad-input's variants: --plan gives the same
 #     status and error line as running it, or exit 0 and a plan when it runs.
 #  3. The section-to-segment mapping of every ELF file in /usr/bin and
@@ -14,6 +17,8 @@
 #  4. The 4K/16K/64K verdicts: hand-made files each failing one rule alone
 #     at 16K (tests/plan/mkelf.c), libraries linked at each max-page-size
 #     (separate-code or not, common-page-size, lld, aarch64), /bin/ls.
+#     The merge saving's packed pages against readelf's sections packed at
+#     their alignment (tests/plan/packed.py).
 #  5. Every JSON document validates against doc/plan.schema.json
 #     (python3-jsonschema), and a broken one does not.
 #
@@ -86,21 +91,59 @@ if [ "$planned" -ge 34 ]; then
 else
 	not_ok "plan = kernel for only $planned programs, fewer than 34"
 fi
-# the chain of a script: script, then its interpreter
-env -i "$UEXEC" --plan=json -R "$tmp/script" >"$tmp/p" 2>&1
-if python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["chain"]; sys.exit(not (len(c) == 2 and c[0]["handler"] == "script" and c[1] == {"handler": "ELF", "path": "/bin/sh"}))' "$tmp/p"; then
-	ok "handler chain of a script: script, then /bin/sh"
+# the chain of a script: the script with its "#!" line's interpreter and
+# argument (none, one, one with blanks inside), then the interpreter
+printf '#!/bin/sh\nexit 0\n' >"$tmp/script-noarg" && chmod 755 "$tmp/script-noarg"
+printf '#!/usr/bin/env  -S  true\n' >"$tmp/script-blanks" && chmod 755 "$tmp/script-blanks"
+for c in "script /bin/sh -e" "script-noarg /bin/sh" "script-blanks /usr/bin/env -S  true"; do
+	read -r f interp arg <<<"$c"
+	env -i "$UEXEC" --plan=json -R "$tmp/$f" >"$tmp/p" 2>&1
+	if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["chain"]
+want = [{"handler": "script", "path": sys.argv[2], "interpreter": sys.argv[3],
+         "arg": sys.argv[4] or None}, {"handler": "ELF", "path": sys.argv[3]}]
+sys.exit(c != want)' "$tmp/p" "$tmp/$f" "$interp" "$arg" &&
+		env -i "$UEXEC" --plan -R "$tmp/$f" | grep -qxF "  1. script $tmp/$f: #!$interp${arg:+ $arg}"; then
+		ok "handler chain of $f: #!$interp${arg:+ $arg}, then $interp"
+	else
+		not_ok_file "handler chain of $f" "$tmp/p"
+	fi
+done
+# with randomisation the addresses are said to be one sample, with the
+# ranges the kernel draws from: the kernel's own randomised execs (20 a
+# program) land in them (tests/plan/ranges.py)
+pers=$(cat /proc/self/personality 2>/dev/null || echo 0)
+if [ "$(cat /proc/sys/kernel/randomize_va_space)" = 0 ] || (((0x$pers & 0x0040000) != 0)); then
+	skip "randomised plans: randomisation is off here"
 else
-	not_ok_file "handler chain of a script" "$tmp/p"
-fi
-# with randomisation the addresses are said to be one sample, with the ranges
-"$UEXEC" --plan /bin/true >"$tmp/p" 2>&1
-if [ $? = 0 ] && grep -q '^addresses: ONE SAMPLE' "$tmp/p" && grep -q '^  mmap_base   \[' "$tmp/p"; then
-	ok "randomised: one sample, and the ranges"
-elif setarch -R true 2>/dev/null && [ "$(cat /proc/sys/kernel/randomize_va_space)" = 0 ]; then
-	skip "randomisation is off on this machine"
-else
-	not_ok_file "randomised: one sample, and the ranges" "$tmp/p"
+	"$UEXEC" --plan /bin/true >"$tmp/p" 2>&1
+	"$UEXEC" --plan=json /bin/true >"$tmp/pj" 2>&1
+	if [ $? = 0 ] && grep -q '^addresses: ONE SAMPLE' "$tmp/p" && python3 -c '
+import json, re, sys
+r = json.load(open(sys.argv[1]))["ranges"]
+human = open(sys.argv[2]).read()
+for key, label in (("stack_top", "stack top"), ("mmap_base", "mmap_base"), ("pie_base", "PIE base"), ("brk_start", "brk start")):
+    line = "\n  %-11s [%#x, %#x]" % (label, r[key]["lo"], r[key]["hi"])
+    assert line in human, line' "$tmp/pj" "$tmp/p"; then
+		ok "randomised: one sample, and the ranges (the table's = the JSON's)"
+	else
+		not_ok_file "randomised: one sample, and the ranges" "$tmp/p"
+	fi
+	for f in /bin/true "$B/fixtures/probe/glibc-nopie" "$B/fixtures/probe/glibc-static" \
+		"$B/fixtures/probe/glibc-spie" "$B/fixtures/probe/glibc-pie-2m"; do
+		env -i A=1 "$UEXEC" --plan=json "$f" x >"$tmp/rp.json" 2>&1
+		runs=()
+		for i in $(seq 20); do
+			env -i A=1 "$ATEXEC" "$f" x >"$tmp/rk.$i" 2>&1
+			runs+=("$tmp/rk.$i")
+		done
+		if python3 "$here/plan/ranges.py" "$tmp/rp.json" "${runs[@]}" >"$tmp/rr" 2>&1; then
+			ok "randomised ${f##*/}: $(cat "$tmp/rr")"
+		else
+			not_ok_file "randomised ${f##*/}: the kernel's addresses outside the plan's ranges" "$tmp/rr"
+		fi
+	done
 fi
 
 # ---- 2. errors as running gives them ------------------------------------
@@ -229,6 +272,37 @@ else
 	not_ok_file "--summary (status $st)" "$tmp/s"
 fi
 
+# the merge saving: pages packed one segment per permission set, sections
+# at their alignment, as tests/plan/packed.py computes them from readelf
+packed_files=("$P/aligned.so" /bin/true /bin/ls /usr/bin/python3 /usr/bin/perl /usr/bin/git
+	/usr/lib/x86_64-linux-gnu/libc.so.6 "$P"/lib-*.so "$P"/hand-*)
+for pg in 4096 16384 65536; do
+	al=-
+	[ $pg = 4096 ] && al=$P/aligned.so
+	if python3 "$here/plan/packed.py" "$UEXEC" $pg "$al" "${packed_files[@]}" >"$tmp/pk" 2>&1; then
+		ok "merge saving's packed pages = readelf's sections packed at their alignment: $(tail -1 "$tmp/pk")"
+	else
+		not_ok_file "merge saving's packed pages at $pg" "$tmp/pk"
+	fi
+done
+
+# 32-bit ELF files are not planned (README): skipped with a note in a
+# summary, one error line (126) for --page-size
+python3 -c '
+import struct, sys
+eh = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8) + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0x8048054, 52, 0, 0, 52, 32, 1, 40, 0, 0)
+ph = struct.pack("<IIIIIIII", 1, 0, 0x8048000, 0x8048000, 0x60, 0x60, 5, 0x1000)
+open(sys.argv[1], "wb").write(eh + ph + bytes(12))' "$tmp/elf32" && chmod 755 "$tmp/elf32"
+"$UEXEC" --plan --summary /bin/true "$tmp/elf32" >"$tmp/s32" 2>&1
+if [ $? = 0 ] && grep -q "^$tmp/elf32 .*skipped: ELF32 (not read)" "$tmp/s32" &&
+	grep -q '^total: 1 files planned, 1 skipped' "$tmp/s32"; then
+	ok "--summary: an i386 ELF32 file skipped with a note"
+else
+	not_ok_file "--summary of an ELF32 file" "$tmp/s32"
+fi
+expect "--page-size of an ELF32 file: 126, one line" 126 "" "uexec: $tmp/elf32: Exec format error (ELF32 (not read): ?*)" \
+	"$UEXEC" --plan --page-size=16K "$tmp/elf32"
+
 # ---- 5. JSON Schema ------------------------------------------------------
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
 	not_ok "JSON Schema: python3-jsonschema is not installed"
@@ -255,6 +329,19 @@ else
 	else
 		ok "JSON Schema: a plan without maps is invalid"
 	fi
+	# ... nor one whose stack layout lacks a part, nor a "#!" step without
+	# its argument
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["stack"]["layout"][5]; json.dump(d, open(sys.argv[2], "w"))' \
+		"$tmp/j0.json" "$tmp/broken1.json"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["chain"][0]["arg"]; json.dump(d, open(sys.argv[2], "w"))' \
+		"$tmp/j2.json" "$tmp/broken2.json"
+	for k in 1 2; do
+		if python3 "$here/plan/validate.py" "$here/../doc/plan.schema.json" "$tmp/broken$k.json" >/dev/null 2>&1; then
+			not_ok "JSON Schema: broken document $k passed"
+		else
+			ok "JSON Schema: broken document $k ($([ $k = 1 ] && echo 'a stack part missing' || echo 'a "#!" step without arg')) is invalid"
+		fi
+	done
 fi
 
 echo "1..$n"

@@ -3,7 +3,8 @@
  * atexec PROGRAM [ARG]... - runs PROGRAM as execv() does, stopped by ptrace
  * at its first instruction (the exec's SIGTRAP), and prints what the kernel
  * built then: its /proc/PID/maps as they are, then "auxv KEY VALUE" (decimal)
- * for every auxv entry, "brk START_BRK" (/proc/PID/stat), "sp RSP".  The
+ * for every auxv entry, "brk START_BRK", "args ARG_START ARG_END", "env
+ * ENV_START ENV_END" (/proc/PID/stat), "sp RSP".  The
  * program is killed without running an instruction.  tests/80-plan.t
  * compares this with uexec --plan.
  */
@@ -75,12 +76,18 @@ int main(int argc, char **argv)
 	if (f)
 		fclose(f);
 	stat[n] = 0;
-	/* after the ")" closing comm: field 3 on; start_brk is field 47 */
+	/* after the ")" closing comm: field 3 on; start_brk is field 47,
+	 * arg_start, arg_end, env_start, env_end 48 to 51 */
 	p = strrchr(stat, ')');
 	for (field = 2; p && field < 47; field++)
 		p = strchr(p + 1, ' ');
-	if (p)
-		printf("brk %lu\n", strtoul(p + 1, NULL, 10));
+	if (p) {
+		unsigned long v[5];
+
+		for (int i = 0; i < 5; i++)
+			v[i] = strtoul(p + 1, &p, 10);
+		printf("brk %lu\nargs %lu %lu\nenv %lu %lu\n", v[0], v[1], v[2], v[3], v[4]);
+	}
 	if (ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0)
 		printf("sp %llu\n", regs.rsp);
 	kill(pid, SIGKILL);

@@ -54,6 +54,12 @@ $(eval $(call plan_lib,aarch64-16k,aarch64-linux-gnu-gcc,$(PLAN_Z)max-page-size=
 endif
 PLAN_BINS += $(PLAN_LIBS)
 
+# Tiny page-aligned sections: the merge saving must honour sh_addralign.
+$(PLAN_B)/aligned.so: tests/plan/aligned.c tests/plan/plan.mk
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -nostdlib -o $@ $<
+PLAN_BINS += $(PLAN_B)/aligned.so
+
 plan-fixtures: $(PLAN_BINS)
 CHECK_DEPS += $(PLAN_BINS)
 .PHONY: plan-fixtures

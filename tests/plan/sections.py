@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """sections.py UEXEC DIR... - the section-to-segment mapping of every ELF file
-directly in each DIR, from `uexec --plan=json --summary` against readelf
+in each DIR and its subdirectories (regular files, not symbolic links), from `uexec --plan=json --summary` against readelf
 -lW's "Section to Segment mapping".  Both read the files in batches (one
 process per batch); prints each difference and, last, the count; exit 1 on
 any difference or if no file was compared."""
@@ -13,15 +13,17 @@ import sys
 uexec, dirs = sys.argv[1], sys.argv[2:]
 files = []
 for d in dirs:
-    for e in sorted(os.listdir(d)):
-        p = os.path.join(d, e)
-        if os.path.isfile(p) and not os.path.islink(p):
-            try:
-                with open(p, "rb") as f:
-                    if f.read(4) == b"\x7fELF":
-                        files.append(p)
-            except OSError:
-                pass
+    for root, subdirs, names in os.walk(d):  # as find DIR -type f
+        subdirs.sort()
+        for e in sorted(names):
+            p = os.path.join(root, e)
+            if os.path.isfile(p) and not os.path.islink(p):
+                try:
+                    with open(p, "rb") as f:
+                        if f.read(4) == b"\x7fELF":
+                            files.append(p)
+                except OSError:
+                    pass
 
 def batches(n=200):
     for i in range(0, len(files), n):
@@ -60,15 +62,18 @@ for b in batches():
         else:
             got[f["path"]] = {p["index"]: p["sections"] for p in f["phdrs"]}
 
-bad = compared = 0
+bad = compared = elf32 = nophdr = 0
 for path, segs in want.items():
     if not segs:
-        continue  # readelf: no program headers
+        nophdr += 1  # readelf: no program headers (a relocatable object)
+        continue
     if path not in got:
         # uexec plans ELF64 only: a 32-bit file is the one allowed gap
         if not skipped.get(path, "").startswith("ELF32"):
             bad += 1
             print("%s: readelf maps it, uexec skipped it: %s" % (path, skipped.get(path)))
+        else:
+            elf32 += 1
         continue
     compared += 1
     if segs != got[path]:
@@ -77,5 +82,6 @@ for path, segs in want.items():
             if segs.get(i) != got[path].get(i):
                 print("%s: segment %02d: readelf %s, uexec %s" %
                       (path, i, segs.get(i), got[path].get(i)))
-print("%d ELF files compared, %d differ" % (compared, bad))
+print("%d ELF files found, %d compared (%d without program headers, %d ELF32 not read), %d differ"
+      % (len(files), compared, nophdr, elf32, bad))
 sys.exit(1 if bad or not compared else 0)
