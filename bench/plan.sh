@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench/plan.sh — uexec --plan --summary against readelf -lW over every ELF
-# file in /usr/bin and /usr/lib/x86_64-linux-gnu (not in subdirectories):
+# file in /usr/bin and /usr/lib/x86_64-linux-gnu and their subdirectories
+# (regular files, as find -type f; relocatable objects included):
 # files per second, one process per file for both, and uexec with all the
 # files in one process.  Wall time of the whole loop, the page cache warm
 # (one untimed pass first).  Run by make bench after the start-up rows.
@@ -10,10 +11,10 @@ set -eu -o pipefail
 : "${UEXEC:?UEXEC must name the uexec command}"
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
-for f in /usr/bin/* /usr/lib/x86_64-linux-gnu/*; do
-	[ -f "$f" ] && [ ! -L "$f" ] && [ "$(head -c4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] &&
-		echo "$f"
-done >"$list"
+find /usr/bin /usr/lib/x86_64-linux-gnu -type f -print0 | sort -z |
+	while IFS= read -r -d '' f; do
+		[ "$(head -c4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] && echo "$f"
+	done >"$list"
 files=$(wc -l <"$list")
 command -v readelf >/dev/null || { echo "plan.sh: readelf is not installed" >&2; exit 1; }
 
