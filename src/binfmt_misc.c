@@ -248,6 +248,8 @@ int load_misc_binary(struct bprm *b)
 	r = splice_argv(b, interp, has_flag(h, 'P'));
 	if (r)
 		return r;
+	if (b->nchain < sizeof(b->chain) / sizeof(b->chain[0])) /* for --plan */
+		b->chain[b->nchain].interp = interp;
 	if (has_flag(h, 'P'))
 		b->preserve_argv0 = 1;
 	/* exec_binprm(): a second level that wants the file open is refused */

@@ -131,7 +131,8 @@ struct bprm {
 	unsigned nchain;        /* the handler chain search_binary_handler() walked */
 	struct {
 		const char *path, *handler;
-		const char *interp, *arg; /* a "#!" step: its line's interpreter, argument */
+		const char *interp, *arg; /* a "#!" or binfmt_misc step: its interpreter,
+					   * the "#!" line's argument */
 	} chain[8];
 
 	int randomize;          /* PF_RANDOMIZE */

@@ -221,9 +221,11 @@ void human_plan(struct out *o, const struct plan_doc *d)
 	{
 		o_fmt(o, "  %u. %s %s", i + 1, b->chain[i].handler ? b->chain[i].handler : "?",
 		      b->chain[i].path ? b->chain[i].path : "");
-		if (b->chain[i].interp)
+		if (b->chain[i].interp && strcmp(b->chain[i].handler, "script") == 0)
 			o_fmt(o, ": #!%s%s%s", b->chain[i].interp, b->chain[i].arg ? " " : "",
 			      b->chain[i].arg ? b->chain[i].arg : "");
+		else if (b->chain[i].interp)
+			o_fmt(o, ": interpreter %s", b->chain[i].interp);
 		o_put(o, "\n");
 	}
 	o_fmt(o, "argv (%d):", b->argc);

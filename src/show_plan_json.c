@@ -169,7 +169,7 @@ void json_plan(struct out *o, const struct plan_doc *d)
 		o_jstr(o, b->chain[i].handler ? b->chain[i].handler : "");
 		o_put(o, ",\"path\":");
 		o_jstr(o, b->chain[i].path ? b->chain[i].path : "");
-		if (b->chain[i].interp) { /* a "#!" line: its interpreter and argument */
+		if (b->chain[i].interp) { /* "#!" or binfmt_misc: the interpreter, argument */
 			o_put(o, ",\"interpreter\":");
 			o_jstr(o, b->chain[i].interp);
 			o_put(o, ",\"arg\":");

@@ -19,7 +19,7 @@ PROBE=$B/fixtures/probe/glibc-pie
 TRYEXEC=$B/fixtures/bad/tryexec
 MISC=/proc/sys/fs/binfmt_misc
 tag=uexec-t$$
-cases=14
+cases=15
 echo "1..$cases"
 
 skip_all() {
@@ -108,6 +108,18 @@ unregister mask
 
 register ext E "" "ux$$" "" "$PROBE" ""
 same "extension .ux$$" "./file.ux$$" "argv.1=./file.ux$$"
+# uexec --plan: the handler in the chain, with its interpreter (JSON valid)
+(cd "$tmp" && "$UEXEC" --plan=json -R "./file.ux$$" >"$tmp/plan.json" 2>&1)
+if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["chain"]
+sys.exit(c != [{"handler": "misc", "path": "./file.ux" + sys.argv[2], "interpreter": sys.argv[3], "arg": None},
+               {"handler": "ELF", "path": sys.argv[3]}])' "$tmp/plan.json" $$ "$PROBE" &&
+	python3 "$here/plan/validate.py" "$here/../doc/plan.schema.json" "$tmp/plan.json" >"$tmp/val" 2>&1; then
+	ok "--plan: the binfmt_misc handler in the chain, then its interpreter"
+else
+	not_ok_file "--plan of a binfmt_misc file: the chain" "$tmp/plan.json"
+fi
 unregister ext
 
 register p M "" "$hexmagic" "" "$PROBE" P
