@@ -13,7 +13,9 @@ list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 find /usr/bin /usr/lib/x86_64-linux-gnu -type f -print0 | sort -z |
 	while IFS= read -r -d '' f; do
-		[ "$(head -c4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] && echo "$f"
+		if [ "$(head -c4 "$f" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then
+			echo "$f"
+		fi
 	done >"$list"
 files=$(wc -l <"$list")
 command -v readelf >/dev/null || { echo "plan.sh: readelf is not installed" >&2; exit 1; }
