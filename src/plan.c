@@ -180,9 +180,12 @@ void plan_mm(struct bprm *b)
 
 	brk = PAGE_ALIGN(moved ? ARCH_ET_DYN_BASE : ex->brk);
 	if (b->randomize && b->va_space > 1) {
-		if (!moved)
-			brk += PAGE_SIZE;
-		brk += (urandom_u64() % (ARCH_BRK_RND / PAGE_SIZE)) * PAGE_SIZE;
+		/* randomize_page(): an unaligned start (ELF_ET_DYN_BASE) is
+		 * rounded up and its range shortened by as much */
+		uint64_t start = moved ? ARCH_ET_DYN_BASE : brk + PAGE_SIZE;
+		uint64_t pages = (ARCH_BRK_RND - (PAGE_ALIGN(start) - start)) / PAGE_SIZE;
+
+		brk = PAGE_ALIGN(start) + (urandom_u64() % pages) * PAGE_SIZE;
 	}
 	b->mm.start_brk = b->mm.brk = brk;
 }
