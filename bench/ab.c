@@ -6,10 +6,9 @@
  * Spawns A and B alternately (A, B, B, A, A, B, ...: each goes first as
  * often), N times each after a warm-up of 50, every spawn posix_spawn +
  * waitpid with stdout on /dev/null, and prints the median wall time of each
- * and their difference, then the difference at four other percentiles.  For comparing two builds of uexec on the same
- * program ("ab 3000 old/uexec /bin/true --- new/uexec /bin/true"): both
- * sides see the same drifts of a shared, noisy machine.  Every spawn must
- * exit 0.
+ * and their difference, then the difference at four other percentiles.  For comparing two builds of
+ * uexec on the same program ("ab 3000 old/uexec /bin/true --- new/uexec /bin/true"): both sides see
+ * the same drifts of a shared, noisy machine.  Every spawn must exit 0.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -46,8 +45,7 @@ static double spawn_once(char **cmd, const posix_spawn_file_actions_t *fa)
 	pid_t pid;
 	int st;
 
-	if (posix_spawn(&pid, cmd[0], fa, NULL, cmd, environ) != 0 ||
-	    waitpid(pid, &st, 0) != pid)
+	if (posix_spawn(&pid, cmd[0], fa, NULL, cmd, environ) != 0 || waitpid(pid, &st, 0) != pid)
 		return -1;
 	t = now_us() - t;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
@@ -60,7 +58,7 @@ static double spawn_once(char **cmd, const posix_spawn_file_actions_t *fa)
 int main(int argc, char **argv)
 {
 	posix_spawn_file_actions_t fa;
-	char **cmd[2] = { NULL, NULL };
+	char **cmd[2] = {NULL, NULL};
 	double *t[2];
 	long n;
 

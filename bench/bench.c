@@ -39,7 +39,7 @@ struct pair {
 };
 
 struct options {
-	long n;      /* measured spawns per side */
+	long n;	     /* measured spawns per side */
 	long warmup; /* unmeasured spawns per side first */
 	int header;  /* print the column header */
 	const char *uexec;
@@ -47,9 +47,8 @@ struct options {
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: bench [-n N] [-w WARMUP] [-H] -u UEXEC LABEL PROG [ARG]... "
-		"[--- LABEL PROG [ARG]...]...\n");
+	fprintf(stderr, "usage: bench [-n N] [-w WARMUP] [-H] -u UEXEC LABEL PROG [ARG]... "
+			"[--- LABEL PROG [ARG]...]...\n");
 	exit(2);
 }
 
@@ -152,8 +151,8 @@ static int bench_pair(const struct pair *p, const struct options *o,
 	mu = median(uexec, o->n);
 	/* how much the program's own start varies: the direct runs' middle half
 	 * (median() sorted them) */
-	printf("%-22s %7ld %11.1f %11.1f %+10.1f %7.3f %9.1f\n", p->label, o->n, md, mu,
-	       mu - md, mu / md, direct[o->n * 3 / 4] - direct[o->n / 4]);
+	printf("%-22s %7ld %11.1f %11.1f %+10.1f %7.3f %9.1f\n", p->label, o->n, md, mu, mu - md,
+	       mu / md, direct[o->n * 3 / 4] - direct[o->n / 4]);
 	fflush(stdout);
 	ret = 0;
 out:
@@ -233,7 +232,7 @@ static void setup_file_actions(posix_spawn_file_actions_t *fa)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .n = 1000, .warmup = -1, .header = 1, .uexec = NULL };
+	struct options o = {.n = 1000, .warmup = -1, .header = 1, .uexec = NULL};
 	posix_spawn_file_actions_t fa;
 	struct pair *pairs;
 	int c, npairs, failed = 0;
@@ -241,11 +240,20 @@ int main(int argc, char **argv)
 	/* '+': stop at the first operand, so a PROG's own options stay its own. */
 	while ((c = getopt(argc, argv, "+n:w:Hu:")) != -1) {
 		switch (c) {
-		case 'n': o.n = parse_count(optarg, "N"); break;
-		case 'w': o.warmup = parse_count(optarg, "WARMUP"); break;
-		case 'H': o.header = 0; break;
-		case 'u': o.uexec = optarg; break;
-		default: usage();
+		case 'n':
+			o.n = parse_count(optarg, "N");
+			break;
+		case 'w':
+			o.warmup = parse_count(optarg, "WARMUP");
+			break;
+		case 'H':
+			o.header = 0;
+			break;
+		case 'u':
+			o.uexec = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!o.uexec || optind >= argc)

@@ -85,8 +85,8 @@ static void read_loads(int fd)
 static void map_segs(char *p, int from, int flags, int fd)
 {
 	for (int i = from; i < nload; i++)
-		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]), MAP_PRIVATE | flags,
-		     fd, (off_t)(load[i].p_offset & ~(PG - 1)));
+		mmap(p + seg_start(&load[i]), seg_len(&load[i]), prot_of(&load[i]),
+		     MAP_PRIVATE | flags, fd, (off_t)(load[i].p_offset & ~(PG - 1)));
 }
 
 static void map_reserve(int fd)
@@ -144,11 +144,11 @@ static const struct {
 	const char *name;
 	void (*map)(int fd);
 } ways[] = {
-	{ "reserve", map_reserve },
-	{ "reserve+tail", map_reserve_tail },
-	{ "first+tail", map_first_tail },
-	{ "first+over", map_first_over },
-	{ "each", map_each },
+    {"reserve", map_reserve},
+    {"reserve+tail", map_reserve_tail},
+    {"first+tail", map_first_tail},
+    {"first+over", map_first_over},
+    {"each", map_each},
 };
 
 int main(int argc, char **argv)
@@ -194,8 +194,8 @@ int main(int argc, char **argv)
 			t = now_us();
 			for (int i = 0; i < N; i++)
 				ways[w].map(fd);
-			printf("  map %d segments, %-12s way, + munmap %6.2f\n", nload, ways[w].name,
-			       (now_us() - t) / N);
+			printf("  map %d segments, %-12s way, + munmap %6.2f\n", nload,
+			       ways[w].name, (now_us() - t) / N);
 		}
 	}
 	return 0;

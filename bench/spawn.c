@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	int n = 1000, i = 1, pid, st;
 	uexec_spawnattr_t fresh;
 	double *t[3];
-	const char *names[3] = { "posix_spawn", "uexec-spawn", "uexec-fresh" };
+	const char *names[3] = {"posix_spawn", "uexec-spawn", "uexec-fresh"};
 
 	if (argc > 2 && strcmp(argv[1], "-n") == 0)
 		n = atoi(argv[2]), i = 3;
@@ -53,12 +53,14 @@ int main(int argc, char **argv)
 	for (int r = 0; r < n; r++)
 		for (int w = 0; w < 3; w++) {
 			double t0 = now_us();
-			int e = w == 0 ? posix_spawn(&pid, argv[i + 1], NULL, NULL, argv + i + 1, environ)
-				: uexec_spawn(&pid, argv[i + 1], NULL, w == 2 ? &fresh : NULL,
-					      argv + i + 1, environ);
+			int e = w == 0 ? posix_spawn(&pid, argv[i + 1], NULL, NULL, argv + i + 1,
+						     environ)
+				       : uexec_spawn(&pid, argv[i + 1], NULL,
+						     w == 2 ? &fresh : NULL, argv + i + 1, environ);
 
 			if (e) {
-				fprintf(stderr, "spawn: %s: %s: %s\n", names[w], argv[i + 1], strerror(e));
+				fprintf(stderr, "spawn: %s: %s: %s\n", names[w], argv[i + 1],
+					strerror(e));
 				return 1;
 			}
 			waitpid(pid, &st, 0);

@@ -21,68 +21,68 @@
 #if !defined(SCRATCH_HINT) || !defined(HANDOFF_FILE)
 #error "SCRATCH_HINT and HANDOFF_FILE come from the Makefile"
 #endif
-#define DEFAULT_PATH "/bin:/usr/bin"     /* execvp()'s default */
+#define DEFAULT_PATH "/bin:/usr/bin" /* execvp()'s default */
 
 static const char usage[] =
-	"Usage: uexec [OPTION]... [--] PROGRAM [ARG]...\n"
-	"Load PROGRAM into this process and start it exactly as execve(2) would,\n"
-	"without calling execve on it.  PROGRAM without a slash is searched in PATH.\n"
-	"\n"
-	"  -a NAME        pass NAME as argv[0] instead of PROGRAM\n"
-	"  -R             no address randomisation (like setarch -R)\n"
-	"      --fd N     run the program open on descriptor N (like fexecve);\n"
-	"                 PROGRAM is then only the argv[0] to pass\n"
-	"  -              as PROGRAM: read the program from standard input\n"
-	"                 (a complete ELF image; its interpreter comes from the\n"
-	"                 file system)\n"
-	"      --error-fd N  report a failure to load PROGRAM on descriptor N (an\n"
-	"                 int errno, then the reason, 260 bytes) instead of stderr;\n"
-	"                 N is closed before the program runs (uexec_spawn uses it)\n"
-	"      --plan[=json]  run nothing: print the address space execve would\n"
-	"                 build (mappings, sections, stack, auxv, waste, 16K/64K\n"
-	"                 verdicts), or the error running it would give\n"
-	"      --summary  with --plan: PROGRAM [FILE]... are ELF files, one line each\n"
-	"      --page-size=SIZE  with --plan: plan for a kernel of that page size\n"
-	"                 (4K..64K, a power of two; a generic load)\n"
-	"  -h, --help     show this help and exit\n"
-	"  -V, --version  show the version and exit\n"
-	"  --             end of options\n"
-	"\n"
-	"Exit status: the program's own; 127 if PROGRAM (or the interpreter it names)\n"
-	"is not found; 126 if it is found but cannot be run (one line on stderr says\n"
-	"why); 125 for a usage error.\n"
-	"Without CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE /proc/self/exe keeps naming\n"
-	"uexec; see the README for every known difference from execve(2).\n";
+    "Usage: uexec [OPTION]... [--] PROGRAM [ARG]...\n"
+    "Load PROGRAM into this process and start it exactly as execve(2) would,\n"
+    "without calling execve on it.  PROGRAM without a slash is searched in PATH.\n"
+    "\n"
+    "  -a NAME        pass NAME as argv[0] instead of PROGRAM\n"
+    "  -R             no address randomisation (like setarch -R)\n"
+    "      --fd N     run the program open on descriptor N (like fexecve);\n"
+    "                 PROGRAM is then only the argv[0] to pass\n"
+    "  -              as PROGRAM: read the program from standard input\n"
+    "                 (a complete ELF image; its interpreter comes from the\n"
+    "                 file system)\n"
+    "      --error-fd N  report a failure to load PROGRAM on descriptor N (an\n"
+    "                 int errno, then the reason, 260 bytes) instead of stderr;\n"
+    "                 N is closed before the program runs (uexec_spawn uses it)\n"
+    "      --plan[=json]  run nothing: print the address space execve would\n"
+    "                 build (mappings, sections, stack, auxv, waste, 16K/64K\n"
+    "                 verdicts), or the error running it would give\n"
+    "      --summary  with --plan: PROGRAM [FILE]... are ELF files, one line each\n"
+    "      --page-size=SIZE  with --plan: plan for a kernel of that page size\n"
+    "                 (4K..64K, a power of two; a generic load)\n"
+    "  -h, --help     show this help and exit\n"
+    "  -V, --version  show the version and exit\n"
+    "  --             end of options\n"
+    "\n"
+    "Exit status: the program's own; 127 if PROGRAM (or the interpreter it names)\n"
+    "is not found; 126 if it is found but cannot be run (one line on stderr says\n"
+    "why); 125 for a usage error.\n"
+    "Without CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE /proc/self/exe keeps naming\n"
+    "uexec; see the README for every known difference from execve(2).\n";
 
 static const struct {
 	int err;
 	const char *text;
 } errtext[] = {
-	{ EPERM, "Operation not permitted" },
-	{ ENOENT, "No such file or directory" },
-	{ EIO, "Input/output error" },
-	{ ENXIO, "No such device or address" },
-	{ E2BIG, "Argument list too long" },
-	{ ENOEXEC, "Exec format error" },
-	{ EBADF, "Bad file descriptor" },
-	{ EAGAIN, "Resource temporarily unavailable" },
-	{ ENOMEM, "Cannot allocate memory" },
-	{ EACCES, "Permission denied" },
-	{ EFAULT, "Bad address" },
-	{ EBUSY, "Device or resource busy" },
-	{ EEXIST, "File exists" },
-	{ ENOTDIR, "Not a directory" },
-	{ EISDIR, "Is a directory" },
-	{ EINVAL, "Invalid argument" },
-	{ ENFILE, "Too many open files in system" },
-	{ EMFILE, "Too many open files" },
-	{ ETXTBSY, "Text file busy" },
-	{ EFBIG, "File too large" },
-	{ ENAMETOOLONG, "File name too long" },
-	{ ELOOP, "Too many levels of symbolic links" },
-	{ ELIBBAD, "Accessing a corrupted shared library" },
-	{ EOVERFLOW, "Value too large for defined data type" },
-	{ ENOSYS, "Function not implemented" },
+    {EPERM, "Operation not permitted"},
+    {ENOENT, "No such file or directory"},
+    {EIO, "Input/output error"},
+    {ENXIO, "No such device or address"},
+    {E2BIG, "Argument list too long"},
+    {ENOEXEC, "Exec format error"},
+    {EBADF, "Bad file descriptor"},
+    {EAGAIN, "Resource temporarily unavailable"},
+    {ENOMEM, "Cannot allocate memory"},
+    {EACCES, "Permission denied"},
+    {EFAULT, "Bad address"},
+    {EBUSY, "Device or resource busy"},
+    {EEXIST, "File exists"},
+    {ENOTDIR, "Not a directory"},
+    {EISDIR, "Is a directory"},
+    {EINVAL, "Invalid argument"},
+    {ENFILE, "Too many open files in system"},
+    {EMFILE, "Too many open files"},
+    {ETXTBSY, "Text file busy"},
+    {EFBIG, "File too large"},
+    {ENAMETOOLONG, "File name too long"},
+    {ELOOP, "Too many levels of symbolic links"},
+    {ELIBBAD, "Accessing a corrupted shared library"},
+    {EOVERFLOW, "Value too large for defined data type"},
+    {ENOSYS, "Function not implemented"},
 };
 
 static void put(int fd, const char *s)
@@ -178,8 +178,8 @@ static int usage_error(const char *msg, const char *arg)
 {
 	char line[512];
 
-	ufmtf(line, sizeof(line), "uexec: %s%s\nTry 'uexec --help' for more information.\n",
-	      msg, arg ? arg : "");
+	ufmtf(line, sizeof(line), "uexec: %s%s\nTry 'uexec --help' for more information.\n", msg,
+	      arg ? arg : "");
 	put(2, line);
 	return 125;
 }
@@ -251,8 +251,8 @@ static const char *plan_why(int err)
 	return strerror_text(err, num, sizeof(num));
 }
 
-extern char _end[]; /* the end of uexec's image (cli/uexec.ld): where brk starts */
-extern char __uexec_vars_end[]; /* the end of its variables, in scratch memory */
+extern char _end[];		   /* the end of uexec's image (cli/uexec.ld): where brk starts */
+extern char __uexec_vars_end[];	   /* the end of its variables, in scratch memory */
 extern char __uexec_image_start[]; /* the start of its image */
 
 /*
@@ -313,7 +313,8 @@ static int run_script_image(const void *image, size_t size, char **argv, char **
 
 		if (n <= 0) {
 			sys_close(fd);
-			return uexec_fail(n < 0 ? (int)-n : EIO, "cannot copy the script to a memfd");
+			return uexec_fail(n < 0 ? (int)-n : EIO,
+					  "cannot copy the script to a memfd");
 		}
 		done += (size_t)n;
 	}
@@ -333,7 +334,8 @@ static __attribute__((noinline)) int run_from_path(const char *prog, char **argv
 
 	if (search_path(prog, envp, found, sizeof(found), &err) < 0)
 		return report(prog, err,
-			      err == ENOENT ? "not found in PATH" : "found in PATH but not executable",
+			      err == ENOENT ? "not found in PATH"
+					    : "found in PATH but not executable",
 			      err == ENOENT ? 127 : 126);
 	r = uexec_exec_path(found, argv, envp, argv0);
 	if (r == 0) /* --plan */
@@ -364,13 +366,13 @@ int uexec_cli_main(uint64_t *sp)
 	uexec_scratch_hint = SCRATCH_HINT + uexec_scratch_mapped + PAGE_SIZE;
 	/* its image and its scratch memory, whichever is lower */
 	uexec_self_lo = (uint64_t)__uexec_image_start < SCRATCH_HINT ? (uint64_t)__uexec_image_start
-								    : SCRATCH_HINT;
+								     : SCRATCH_HINT;
 	{
 		/* the lowest string exec copied: argv[0], else envp[0], else the
 		 * execfn at the top */
 		uint64_t low = argc > 0 && argv[0] ? (uint64_t)argv[0]
-			       : *envp			 ? (uint64_t)*envp
-							 : 0;
+			       : *envp		   ? (uint64_t)*envp
+						   : 0;
 
 		if (low > 128 * 1024 + 2 * PAGE_SIZE)
 			uexec_self_stack_lo = PAGE_START(low) - 128 * 1024;
@@ -404,8 +406,8 @@ int uexec_cli_main(uint64_t *sp)
 		} else if (strncmp(a, "--page-size=", 12) == 0) {
 			uexec_plan_opts.page = parse_page_size(a + 12);
 			if (!uexec_plan_opts.page)
-				return usage_error("--page-size: not a power of two from 4K to 64K: ",
-						   a + 12);
+				return usage_error(
+				    "--page-size: not a power of two from 4K to 64K: ", a + 12);
 		} else if (strcmp(a, "-a") == 0) {
 			if (++i >= argc)
 				return usage_error("option requires an argument -- 'a'", NULL);
@@ -424,7 +426,8 @@ int uexec_cli_main(uint64_t *sp)
 			const char *v = a[10] == '=' ? a + 11 : (++i < argc ? argv[i] : NULL);
 
 			if (!v)
-				return usage_error("option requires an argument -- 'error-fd'", NULL);
+				return usage_error("option requires an argument -- 'error-fd'",
+						   NULL);
 			if (parse_fd(v) < 0)
 				return usage_error("--error-fd: not a descriptor number: ", v);
 			uexec_host.close_fd = parse_fd(v);

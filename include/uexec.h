@@ -39,8 +39,7 @@ int uexec_execve(const char *path, char *const argv[], char *const envp[]);
  * /dev/fd/N or /dev/fd/N/path when path is relative to a descriptor, and
  * a "#!" script run through a close-on-exec descriptor fails with ENOENT.
  */
-int uexec_execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
-		   int flags);
+int uexec_execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags);
 
 /* Like fexecve(3): uexec_execveat(fd, "", argv, envp, AT_EMPTY_PATH). */
 int uexec_fexecve(int fd, char *const argv[], char *const envp[]);
@@ -90,19 +89,19 @@ typedef struct {
 	size_t __used, __size;
 } uexec_spawn_file_actions_t;
 
-#define UEXEC_SPAWN_SETPGROUP     0x01  /* setpgid(0, pgroup) */
-#define UEXEC_SPAWN_SETSIGMASK    0x02  /* the signal mask: sigmask */
-#define UEXEC_SPAWN_SETSIGDEF     0x04  /* the signals in sigdefault to SIG_DFL */
-#define UEXEC_SPAWN_SETSID        0x08  /* setsid() */
-#define UEXEC_SPAWN_RESETIDS      0x10  /* effective ids := real ids */
-#define UEXEC_SPAWN_FRESH_LAYOUT  0x100 /* through the uexec command: a fresh layout */
+#define UEXEC_SPAWN_SETPGROUP	 0x01  /* setpgid(0, pgroup) */
+#define UEXEC_SPAWN_SETSIGMASK	 0x02  /* the signal mask: sigmask */
+#define UEXEC_SPAWN_SETSIGDEF	 0x04  /* the signals in sigdefault to SIG_DFL */
+#define UEXEC_SPAWN_SETSID	 0x08  /* setsid() */
+#define UEXEC_SPAWN_RESETIDS	 0x10  /* effective ids := real ids */
+#define UEXEC_SPAWN_FRESH_LAYOUT 0x100 /* through the uexec command: a fresh layout */
 
 typedef struct {
 	unsigned flags;
 	int pgroup;
 	unsigned long long sigmask;    /* bit n-1: signal n */
 	unsigned long long sigdefault; /* bit n-1: signal n */
-	const char *command;           /* FRESH_LAYOUT: the uexec command (NULL: installed) */
+	const char *command;	       /* FRESH_LAYOUT: the uexec command (NULL: installed) */
 } uexec_spawnattr_t;
 
 int uexec_spawn_file_actions_init(uexec_spawn_file_actions_t *fa);

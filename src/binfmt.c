@@ -14,9 +14,9 @@ static const struct binfmt {
 	const char *name;
 	int (*load)(struct bprm *b);
 } formats[] = {
-	{ "misc", load_misc_binary }, /* insert_binfmt(): at the head, before ELF */
-	{ "ELF", load_elf_binary },
-	{ "script", load_script },
+    {"misc", load_misc_binary}, /* insert_binfmt(): at the head, before ELF */
+    {"ELF", load_elf_binary},
+    {"script", load_script},
 };
 
 /* exec_binprm(): a "#!" line or a binfmt_misc handler may name another

@@ -57,11 +57,15 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 	 * the kernel's; it reads neither EI_DATA nor a short file's length). */
 	if ((eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_machine != ARCH_ELF_MACHINE) {
 		if (im->head && im->head_len < (long)sizeof(Elf64_Ehdr))
-			return uexec_fail(err, "%sthe file is %ld bytes, too short for an ELF header "
-					  "(%zu bytes)", who, im->head_len, sizeof(Elf64_Ehdr));
+			return uexec_fail(err,
+					  "%sthe file is %ld bytes, too short for an ELF header "
+					  "(%zu bytes)",
+					  who, im->head_len, sizeof(Elf64_Ehdr));
 		if (eh->e_ident[EI_DATA] == ELFDATA2MSB)
-			return uexec_fail(err, "%sa big-endian ELF file (EI_DATA 2), not little-endian "
-					  "like x86-64", who);
+			return uexec_fail(err,
+					  "%sa big-endian ELF file (EI_DATA 2), not little-endian "
+					  "like x86-64",
+					  who);
 	}
 	/* (the interpreter's e_type the kernel checks after its point of no
 	 * return: SIGSEGV there) */
@@ -98,11 +102,12 @@ static int read_phdrs(struct bprm *b, struct elf_image *im)
 		return uexec_fail(err, "%scannot read the program headers at e_phoff %#lx", who,
 				  (unsigned long)eh->e_phoff);
 	if ((uint64_t)n != size)
-		return uexec_fail(err,
-				  "%sprogram headers (e_phoff %#lx + %lu bytes) run past the end of "
-				  "the file (%lu bytes)",
-				  who, (unsigned long)eh->e_phoff, (unsigned long)size,
-				  (unsigned long)im->file_size);
+		return uexec_fail(
+		    err,
+		    "%sprogram headers (e_phoff %#lx + %lu bytes) run past the end of "
+		    "the file (%lu bytes)",
+		    who, (unsigned long)eh->e_phoff, (unsigned long)size,
+		    (unsigned long)im->file_size);
 	im->phnum = eh->e_phnum;
 	/* two entries per PT_LOAD at most (plan_segment()) */
 	for (unsigned i = 0; i < im->phnum; i++)
@@ -127,45 +132,48 @@ static int check_loads(struct elf_image *im)
 			continue;
 		nload++;
 		if (p->p_filesz > p->p_memsz)
-			return uexec_fail(err, "%sphdr %u: p_filesz %#lx is larger than p_memsz %#lx",
-					  who, i, (unsigned long)p->p_filesz,
-					  (unsigned long)p->p_memsz);
+			return uexec_fail(
+			    err, "%sphdr %u: p_filesz %#lx is larger than p_memsz %#lx", who, i,
+			    (unsigned long)p->p_filesz, (unsigned long)p->p_memsz);
 		if (p->p_vaddr >= ARCH_TASK_SIZE || p->p_memsz > ARCH_TASK_SIZE ||
 		    ARCH_TASK_SIZE - p->p_memsz < p->p_vaddr)
-			return uexec_fail(err,
-					  "%sphdr %u: p_vaddr %#lx + p_memsz %#lx is beyond the user "
-					  "address space (%#lx)",
-					  who, i, (unsigned long)p->p_vaddr,
-					  (unsigned long)p->p_memsz, ARCH_TASK_SIZE);
+			return uexec_fail(
+			    err,
+			    "%sphdr %u: p_vaddr %#lx + p_memsz %#lx is beyond the user "
+			    "address space (%#lx)",
+			    who, i, (unsigned long)p->p_vaddr, (unsigned long)p->p_memsz,
+			    ARCH_TASK_SIZE);
 		if (p->p_filesz == 0)
 			continue;
 		if (PAGE_OFFSET(p->p_vaddr) != PAGE_OFFSET(p->p_offset))
-			return uexec_fail(err,
-					  "%sphdr %u: p_vaddr %#lx and p_offset %#lx differ modulo the "
-					  "page size",
-					  who, i, (unsigned long)p->p_vaddr,
-					  (unsigned long)p->p_offset);
+			return uexec_fail(
+			    err,
+			    "%sphdr %u: p_vaddr %#lx and p_offset %#lx differ modulo the "
+			    "page size",
+			    who, i, (unsigned long)p->p_vaddr, (unsigned long)p->p_offset);
 		if (p->p_offset > INT64_MAX - p->p_filesz)
 			return uexec_fail(err, "%sphdr %u: p_offset %#lx + p_filesz %#lx overflows",
 					  who, i, (unsigned long)p->p_offset,
 					  (unsigned long)p->p_filesz);
 		if (!im->is_interp && im->complete_image &&
 		    p->p_offset + p->p_filesz > im->file_size)
-			return uexec_fail(ENOEXEC,
-					  "phdr %u: p_offset %#lx + p_filesz %#lx is past the end of "
-					  "the image (%lu bytes): not a complete ELF image",
-					  i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz,
-					  (unsigned long)im->file_size);
+			return uexec_fail(
+			    ENOEXEC,
+			    "phdr %u: p_offset %#lx + p_filesz %#lx is past the end of "
+			    "the image (%lu bytes): not a complete ELF image",
+			    i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz,
+			    (unsigned long)im->file_size);
 		/* padzero() of a writable segment whose last file page is past the end
 		 * of the file faults in the kernel (SIGSEGV); here it would be SIGBUS. */
 		if ((p->p_flags & PF_W) && p->p_memsz > p->p_filesz &&
 		    PAGE_OFFSET(p->p_vaddr + p->p_filesz) &&
 		    PAGE_START(p->p_offset + p->p_filesz) >= PAGE_ALIGN(im->file_size))
-			return uexec_fail(err,
-					  "%sphdr %u: p_offset %#lx + p_filesz %#lx is beyond the end "
-					  "of the file (%lu bytes), so its bss cannot be cleared",
-					  who, i, (unsigned long)p->p_offset,
-					  (unsigned long)p->p_filesz, (unsigned long)im->file_size);
+			return uexec_fail(
+			    err,
+			    "%sphdr %u: p_offset %#lx + p_filesz %#lx is beyond the end "
+			    "of the file (%lu bytes), so its bss cannot be cleared",
+			    who, i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz,
+			    (unsigned long)im->file_size);
 	}
 	/* The kernel maps nothing and the first instruction faults (ET_EXEC),
 	 * or it fails after its point of no return (ET_DYN). */
@@ -184,11 +192,13 @@ int elf_load_headers(struct bprm *b, struct elf_image *im, int fd, const char *p
 	im->fd = fd;
 	im->path = path;
 	if (im->is_interp && buf_len < (long)sizeof(Elf64_Ehdr))
-		return uexec_fail(EIO, "interpreter %s is only %ld bytes, shorter than an ELF header",
+		return uexec_fail(EIO,
+				  "interpreter %s is only %ld bytes, shorter than an ELF header",
 				  path, buf_len);
 	memcpy(&im->eh, buf, sizeof(im->eh));
 	if (memcmp(im->eh.e_ident, ELFMAG, SELFMAG) != 0)
-		return uexec_fail(ELIBBAD, "interpreter %s is not an ELF file (no ELF magic)", path);
+		return uexec_fail(ELIBBAD, "interpreter %s is not an ELF file (no ELF magic)",
+				  path);
 	im->head = buf;
 	im->head_len = buf_len;
 	r = read_phdrs(b, im);
@@ -212,11 +222,12 @@ static int open_interp(struct bprm *b)
 		if (p->p_type != PT_INTERP)
 			continue;
 		if (p->p_filesz > MAX_INTERP_PATH || p->p_filesz < 2)
-			return uexec_fail(ENOEXEC, "phdr %u: PT_INTERP size %lu is not in [2, 4096]", i,
+			return uexec_fail(ENOEXEC,
+					  "phdr %u: PT_INTERP size %lu is not in [2, 4096]", i,
 					  (unsigned long)p->p_filesz);
 		if (p->p_offset > INT64_MAX - p->p_filesz)
-			return uexec_fail(EIO, "phdr %u: PT_INTERP at p_offset %#lx cannot be read", i,
-					  (unsigned long)p->p_offset);
+			return uexec_fail(EIO, "phdr %u: PT_INTERP at p_offset %#lx cannot be read",
+					  i, (unsigned long)p->p_offset);
 		b->interp_path = arena_alloc(&b->arena, p->p_filesz);
 		if (!b->interp_path)
 			return uexec_fail(ENOMEM, "out of scratch memory for PT_INTERP");
@@ -224,10 +235,11 @@ static int open_interp(struct bprm *b)
 		if (n < 0)
 			return uexec_fail((int)-n, "phdr %u: cannot read PT_INTERP", i);
 		if ((uint64_t)n != p->p_filesz)
-			return uexec_fail(EIO,
-					  "phdr %u: PT_INTERP (p_offset %#lx, %lu bytes) runs past the "
-					  "end of the file",
-					  i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz);
+			return uexec_fail(
+			    EIO,
+			    "phdr %u: PT_INTERP (p_offset %#lx, %lu bytes) runs past the "
+			    "end of the file",
+			    i, (unsigned long)p->p_offset, (unsigned long)p->p_filesz);
 		if (b->interp_path[p->p_filesz - 1] != 0)
 			return uexec_fail(ENOEXEC, "phdr %u: PT_INTERP is not NUL-terminated", i);
 		if (b->dry_run) /* checking only: the interpreter is not opened */
@@ -244,7 +256,8 @@ static int open_interp(struct bprm *b)
 		ibuf = arena_alloc(&b->arena, HEAD_BYTES);
 		if (!ibuf) {
 			sys_close(fd);
-			return uexec_fail(ENOMEM, "out of scratch memory for the interpreter's header");
+			return uexec_fail(ENOMEM,
+					  "out of scratch memory for the interpreter's header");
 		}
 		n = sys_pread(fd, ibuf, HEAD_BYTES, 0);
 		if (n < 0) {

@@ -29,8 +29,8 @@
 #include "bprm.h"
 #include "sys.h"
 
-#define MISC_DIR      "/proc/sys/fs/binfmt_misc"
-#define MAX_DIRENT    280 /* struct linux_dirent64 with a 255-byte name, 8-aligned */
+#define MISC_DIR   "/proc/sys/fs/binfmt_misc"
+#define MAX_DIRENT 280 /* struct linux_dirent64 with a 255-byte name, 8-aligned */
 
 struct misc_handler {
 	uint64_t ino;
@@ -181,7 +181,8 @@ static void find_handler(struct bprm *b, int dir, struct misc_handler *best,
 				continue; /* removed meanwhile */
 			len = sys_read(fd, text, sizeof(text));
 			sys_close(fd);
-			if (len <= 0 || parse_handler(text, (size_t)len, cur) != 0 || !matches(b, cur))
+			if (len <= 0 || parse_handler(text, (size_t)len, cur) != 0 ||
+			    !matches(b, cur))
 				continue;
 			cur->ino = ino;
 			memcpy(best, cur, sizeof(*best));
@@ -238,7 +239,8 @@ int load_misc_binary(struct bprm *b)
 
 	/* BINPRM_FLAGS_PATH_INACCESSIBLE: the interpreter could not open it */
 	if (b->path_inaccessible)
-		return uexec_fail(ENOENT, "a file run through close-on-exec descriptor as %s "
+		return uexec_fail(ENOENT,
+				  "a file run through close-on-exec descriptor as %s "
 				  "could not be opened by its binfmt_misc interpreter %s",
 				  b->filename, h->interp);
 	interp = arena_alloc(&b->arena, strlen(h->interp) + 1);

@@ -113,8 +113,10 @@ int parse_shebang(const char *buf, struct shebang *sb)
 		if (!i_end)
 			return uexec_fail(ENOEXEC, "\"#!\" line of only blanks and no newline");
 		if (!next_terminator(i_end, buf_end))
-			return uexec_fail(ENOEXEC, "the interpreter name is cut by the %d-byte "
-					  "\"#!\" line limit", BINPRM_BUF_SIZE);
+			return uexec_fail(ENOEXEC,
+					  "the interpreter name is cut by the %d-byte "
+					  "\"#!\" line limit",
+					  BINPRM_BUF_SIZE);
 		i_end = buf_end;
 	}
 	while (blank(i_end[-1])) /* stops at the '!' of "#!" at the latest */
@@ -156,8 +158,10 @@ int load_script(struct bprm *b)
 	}
 	/* load_script(): BINPRM_FLAGS_PATH_INACCESSIBLE */
 	if (b->path_inaccessible)
-		return uexec_fail(ENOENT, "a script run through close-on-exec descriptor as %s "
-				  "could not be opened by its interpreter", b->filename);
+		return uexec_fail(ENOENT,
+				  "a script run through close-on-exec descriptor as %s "
+				  "could not be opened by its interpreter",
+				  b->filename);
 	if (b->dry_run) { /* checking only: the interpreter is not opened */
 		b->again = 0;
 		return 0;
@@ -169,8 +173,7 @@ int load_script(struct bprm *b)
 		char why[200], esc[160];
 
 		ufmtf(why, sizeof(why), "%s", uexec_reason());
-		return uexec_fail(-r, "interpreter \"%s\": %s", shown(name, esc, sizeof(esc)),
-				  why);
+		return uexec_fail(-r, "interpreter \"%s\": %s", shown(name, esc, sizeof(esc)), why);
 	}
 	sys_close(b->fd);
 	b->fd = fd;

@@ -31,7 +31,7 @@ extern HIDDEN const unsigned char uexec_handoff_start[], uexec_handoff_end[];
 /* The terabyte that holds the command's image and scratch memory (the
  * Makefile's UEXEC_BASE, 0x3f0000000000, and UEXEC_SCRATCH), where no
  * program is placed; the library's hand-off page goes near its end. */
-#define UEXEC_ZONE       (1UL << 40)
+#define UEXEC_ZONE	 (1UL << 40)
 #define HANDOFF_LIB_HINT (0x400000000000UL - 64 * HO_PAGE)
 
 struct range {
@@ -57,8 +57,8 @@ _Static_assert(HO_OPS + (HO_MAX_OPS + 1) * HO_OP_SIZE <= HO_PAGE, "op list fits 
 
 /* Appends an op; MAX_KEEP and HANDOFF_MOVES bound how many there are, so the
  * list cannot outgrow the page. */
-static void op(struct oplist *l, uint64_t kind, uint64_t a0, uint64_t a1, uint64_t a2,
-	       uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6)
+static void op(struct oplist *l, uint64_t kind, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5, uint64_t a6)
 {
 	uint64_t *o = l->op + (size_t)l->n * (HO_OP_SIZE / 8);
 
@@ -76,8 +76,9 @@ static void op(struct oplist *l, uint64_t kind, uint64_t a0, uint64_t a1, uint64
 	l->n++;
 }
 
-#define SYSCALL(l, nr, a, b_, c) op(l, OP_SYSCALL, nr, (uint64_t)(a), (uint64_t)(b_), (uint64_t)(c), 0, 0, 0)
-#define SYSCALL_CHECKED(l, nr, a, b_, c)                                                       \
+#define SYSCALL(l, nr, a, b_, c)                                                                   \
+	op(l, OP_SYSCALL, nr, (uint64_t)(a), (uint64_t)(b_), (uint64_t)(c), 0, 0, 0)
+#define SYSCALL_CHECKED(l, nr, a, b_, c)                                                           \
 	op(l, OP_SYSCALL | OP_CHECK, nr, (uint64_t)(a), (uint64_t)(b_), (uint64_t)(c), 0, 0, 0)
 
 static void add_keep(struct range *k, unsigned *n, uint64_t lo, uint64_t hi)
@@ -189,7 +190,7 @@ static int old_handoff_page(uint64_t at)
 	struct {
 		void *base;
 		size_t len;
-	} local = { code, len }, remote = { (void *)at, len };
+	} local = {code, len}, remote = {(void *)at, len};
 
 	return sys_call6(SYS_process_vm_readv, sys_call0(SYS_getpid), (long)&local, 1,
 			 (long)&remote, 1, 0) == (long)len &&

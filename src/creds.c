@@ -45,7 +45,7 @@
 
 #define CAP_BIT(c) (1ULL << (c))
 /* what PR_SET_MM_MAP needs to replace /proc/self/exe */
-#define EXE_CAPS   (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(40) /* CAP_CHECKPOINT_RESTORE */)
+#define EXE_CAPS (CAP_BIT(CAP_SYS_ADMIN) | CAP_BIT(40) /* CAP_CHECKPOINT_RESTORE */)
 
 struct cap_data {
 	uint32_t effective, permitted, inheritable;
@@ -53,7 +53,7 @@ struct cap_data {
 
 static int cap_get(uint64_t *p, uint64_t *e, uint64_t *i)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct cap_data d[2];
 	int r = (int)sys_call2(SYS_capget, &hdr, d);
 
@@ -99,10 +99,14 @@ static int check_keyring(int spec, const char *what)
 	if (n == 0)
 		return 0;
 	if (n < 0)
-		return uexec_fail(EPERM, "the process has a %s keyring (%ld) that it cannot read; "
-				  "execve drops it, user space cannot", what, id);
-	return uexec_fail(EPERM, "the %s keyring (%ld) holds %ld key(s): execve drops it, user "
-			  "space cannot (clear it first: keyctl(KEYCTL_CLEAR))", what, id, n / 4);
+		return uexec_fail(EPERM,
+				  "the process has a %s keyring (%ld) that it cannot read; "
+				  "execve drops it, user space cannot",
+				  what, id);
+	return uexec_fail(EPERM,
+			  "the %s keyring (%ld) holds %ld key(s): execve drops it, user "
+			  "space cannot (clear it first: keyctl(KEYCTL_CLEAR))",
+			  what, id, n / 4);
 }
 
 /* Whether setresuid() to (r, e, s) would clear the ambient set (and P and
@@ -162,10 +166,12 @@ static int from_file(const struct exec_creds *c, struct from_file *f, uint64_t b
 			f->egid = c->rgid;
 			f->np &= c->p;
 		} else if (gained) {
-			return uexec_fail(EPERM, "execve would raise the permitted capabilities to "
-					  "%#lx (the bounding and inheritable sets, root's rule); "
-					  "the caller holds %#lx and user space can only lower them",
-					  (unsigned long)f->np, (unsigned long)c->p);
+			return uexec_fail(
+			    EPERM,
+			    "execve would raise the permitted capabilities to "
+			    "%#lx (the bounding and inheritable sets, root's rule); "
+			    "the caller holds %#lx and user space can only lower them",
+			    (unsigned long)f->np, (unsigned long)c->p);
 		}
 	}
 	f->amb = id_changed ? 0 : a;
@@ -187,9 +193,9 @@ static int from_file(const struct exec_creds *c, struct from_file *f, uint64_t b
  * denied, say).
  */
 #define RULE_BEFORE_6_16 1
-#define RULE_SINCE_6_16  2
+#define RULE_SINCE_6_16	 2
 extern HIDDEN const unsigned char uexec_rule_probe_start[], uexec_rule_probe_end[],
-	uexec_rule_probe_cap[];
+    uexec_rule_probe_cap[];
 static int rule_seen; /* 0 until the probe has run */
 
 static int run_rule_probe(unsigned cap)
@@ -200,7 +206,7 @@ static int run_rule_probe(unsigned cap)
 		unsigned char code[128];
 	} img;
 	size_t code = (size_t)(uexec_rule_probe_end - uexec_rule_probe_start), size;
-	char *argv[] = { (char *)"uexec-rule-probe", NULL }, *envp[] = { NULL };
+	char *argv[] = {(char *)"uexec-rule-probe", NULL}, *envp[] = {NULL};
 	long pid, r;
 	int fd, st = 0;
 
@@ -322,11 +328,13 @@ int prepare_exec_creds(struct exec_creds *c)
 		int rule = kernel_rule(c, &now, &before, a);
 
 		if (!rule)
-			return uexec_fail(EPERM, "the effective ids differ from the real ones and the "
-					  "%s: what execve gives then changed in Linux 6.16 (and its "
-					  "backports), and the program that tells which rule this "
-					  "kernel has could not be run (is execve denied?)",
-					  nnp ? "no_new_privs flag is set" : "ambient set is not empty");
+			return uexec_fail(
+			    EPERM,
+			    "the effective ids differ from the real ones and the "
+			    "%s: what execve gives then changed in Linux 6.16 (and its "
+			    "backports), and the program that tells which rule this "
+			    "kernel has could not be run (is execve denied?)",
+			    nnp ? "no_new_privs flag is set" : "ambient set is not empty");
 		if (rule == RULE_BEFORE_6_16)
 			now = before;
 	}
@@ -338,7 +346,7 @@ int prepare_exec_creds(struct exec_creds *c)
 
 	if ((c->securebits & SECBIT_KEEP_CAPS) && (c->securebits & SECBIT_KEEP_CAPS_LOCKED))
 		return uexec_fail(EPERM, "SECBIT_KEEP_CAPS is set and locked: execve clears it, "
-				  "user space cannot");
+					 "user space cannot");
 	c->clear_keepcaps = (c->securebits & SECBIT_KEEP_CAPS) != 0;
 	c->set_gids = c->sgid != c->new_egid || c->fsgid != c->new_egid || c->egid != c->new_egid;
 	c->set_uids = c->suid != c->new_euid || c->fsuid != c->new_euid || c->euid != c->new_euid;
@@ -346,17 +354,20 @@ int prepare_exec_creds(struct exec_creds *c)
 	 * KEEP_CAPS): P kept with KEEP_CAPS for the while, A raised again */
 	c->mid_p = np | (p & EXE_CAPS); /* until the hand-off has set the exe */
 	if (c->set_uids && setuid_fixup(c, c->ruid, c->new_euid, c->new_euid)) {
-		if (!(c->securebits & SECBIT_KEEP_CAPS) && (c->securebits & SECBIT_KEEP_CAPS_LOCKED)) {
+		if (!(c->securebits & SECBIT_KEEP_CAPS) &&
+		    (c->securebits & SECBIT_KEEP_CAPS_LOCKED)) {
 			if (np)
-				return uexec_fail(EPERM, "resetting the saved uid would clear the "
-						  "capabilities, and SECBIT_KEEP_CAPS is locked off");
+				return uexec_fail(
+				    EPERM, "resetting the saved uid would clear the "
+					   "capabilities, and SECBIT_KEEP_CAPS is locked off");
 			c->mid_p = 0; /* cleared by the fixup; nothing to keep */
 		} else if (!(c->securebits & SECBIT_KEEP_CAPS)) {
 			c->keepcaps_dance = 1;
 		}
 		if (c->amb && (c->securebits & SECBIT_NO_CAP_AMBIENT_RAISE))
-			return uexec_fail(EPERM, "resetting the saved uid would clear the ambient "
-					  "set, and SECBIT_NO_CAP_AMBIENT_RAISE forbids raising it again");
+			return uexec_fail(
+			    EPERM, "resetting the saved uid would clear the ambient "
+				   "set, and SECBIT_NO_CAP_AMBIENT_RAISE forbids raising it again");
 		c->raise_ambient = c->amb != 0;
 	}
 	c->mid_e = c->ne | (c->mid_p & EXE_CAPS);
@@ -393,7 +404,8 @@ int commit_exec_creds(const struct exec_creds *c)
 		r |= cap_set(c->mid_p, c->mid_e, c->i);
 	for (int cap = 0; c->raise_ambient && cap < 64; cap++)
 		if (c->amb & CAP_BIT(cap))
-			r |= sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0);
+			r |= sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0,
+				       0);
 	if (c->set_uids && (uint32_t)sys_call1(SYS_setfsuid, -1) != c->new_euid)
 		r |= -EPERM;
 	if (c->set_gids && (uint32_t)sys_call1(SYS_setfsgid, -1) != c->new_egid)

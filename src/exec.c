@@ -74,10 +74,10 @@ static int bprm_alloc(struct bprm **bp, uint64_t bytes, int nstrings)
 	int r;
 
 	r = arena_init(&arena, sizeof(*b) +
-			       2 * (MAX_PHDR_BYTES +
-				    2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) * sizeof(struct seg_map)) +
-			       MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) + 2 * bytes +
-			       (uint64_t)(nstrings + 16) * 8 + 64 * 1024 + HO_PAGE);
+				   2 * (MAX_PHDR_BYTES + 2 * (MAX_PHDR_BYTES / sizeof(Elf64_Phdr)) *
+							     sizeof(struct seg_map)) +
+				   MAX_INTERP_PATH + 6 * (2 * BINPRM_BUF_SIZE + 64) + 2 * bytes +
+				   (uint64_t)(nstrings + 16) * 8 + 64 * 1024 + HO_PAGE);
 	if (r)
 		return r;
 	b = arena_alloc(&arena, sizeof(*b)); /* fresh anonymous memory: zero */
@@ -94,7 +94,7 @@ static int bprm_alloc(struct bprm **bp, uint64_t bytes, int nstrings)
  * with the plan, and an ELF64 of any e_machine is read.  fd stays open. */
 int uexec_dry_run_fd(int fd, const char *name, int (*show)(struct bprm *b, void *ctx), void *ctx)
 {
-	char *argv[] = { (char *)name, NULL }, *envp[] = { NULL };
+	char *argv[] = {(char *)name, NULL}, *envp[] = {NULL};
 	struct statx st;
 	struct bprm *b;
 	struct arena arena;
@@ -244,8 +244,8 @@ static int name_the_file(struct bprm *b, int dirfd, const char *path)
 	return 0;
 }
 
-int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
-		  char *const envp[], const char *argv0)
+int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[], char *const envp[],
+		  const char *argv0)
 {
 	struct host *h = &uexec_host;
 	struct arena arena;
@@ -319,7 +319,7 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 	if (r)
 		goto out_undo;
 	{
-		uint64_t avoid[8] = { 0 };
+		uint64_t avoid[8] = {0};
 
 		if (!h->fresh || b->exe.displaced || b->interp.displaced) {
 			r = host_vdso_exact(h);
@@ -328,7 +328,8 @@ int uexec_exec_at(int dirfd, const char *path, int at_flags, char *const argv[],
 			if (r)
 				goto out_undo;
 			if (b->vdso_move && b->vdso_sealed) {
-				r = uexec_fail(EPERM, "the vDSO is sealed (mseal) and would have to "
+				r = uexec_fail(EPERM,
+					       "the vDSO is sealed (mseal) and would have to "
 					       "move to where execve puts it");
 				goto out_undo;
 			}
@@ -389,7 +390,8 @@ int uexec_exec_mem(const void *image, size_t size, char *const argv[], char *con
 
 		if (n <= 0) {
 			sys_close(fd);
-			return uexec_fail(n < 0 ? (int)-n : EIO, "cannot copy the image to a memfd");
+			return uexec_fail(n < 0 ? (int)-n : EIO,
+					  "cannot copy the image to a memfd");
 		}
 		done += (size_t)n;
 	}

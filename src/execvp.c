@@ -19,8 +19,8 @@
 #include "exec.h"
 #include "sys.h"
 
-#define NAME_MAX_ 255
-#define PATH_MAX_ 4096
+#define NAME_MAX_    255
+#define PATH_MAX_    4096
 #define DEFAULT_PATH "/bin:/usr/bin"
 
 /* the C library's, when there is one (not in the command) */
@@ -28,7 +28,7 @@ extern char **environ __attribute__((weak));
 
 static char *const *env_or_empty(void)
 {
-	static char *const none[] = { NULL };
+	static char *const none[] = {NULL};
 
 	return &environ && environ ? environ : none;
 }

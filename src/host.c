@@ -106,7 +106,8 @@ int host_init(struct host *h)
 		size_t len;
 		/* PR_GET_AUXV (Linux 6.4): no /proc, which a process made
 		 * non-dumpable (by a setuid(), say) cannot read its auxv from */
-		long n = sys_prctl(PR_GET_AUXV_, (unsigned long)auxv_buf, sizeof(auxv_buf) - 16, 0, 0);
+		long n =
+		    sys_prctl(PR_GET_AUXV_, (unsigned long)auxv_buf, sizeof(auxv_buf) - 16, 0, 0);
 
 		if (n > 0 && (size_t)n <= sizeof(auxv_buf) - 16) {
 			len = (size_t)n;
@@ -143,7 +144,7 @@ int host_init(struct host *h)
  * pages start only matters when the vDSO moves: host_vdso_exact() finds
  * it then.
  */
-#define VVAR_GUESS      6
+#define VVAR_GUESS	6
 #define VDSO_TEXT_GUESS 2
 
 /* Whether all of [addr, addr + pages) is mapped. */
@@ -279,8 +280,7 @@ int host_vdso_place(struct host *h, uint64_t *vdso, const struct elf_image *top)
 	if (!h->vdso_parked)
 		return 0;
 	at = top && top->area_top ? top_down_slot(top, top->area_top, len) : 0;
-	if (!at || len > sizeof(v) * PAGE_SIZE ||
-	    sys_call3(SYS_mincore, at, len, v) != -ENOMEM) {
+	if (!at || len > sizeof(v) * PAGE_SIZE || sys_call3(SYS_mincore, at, len, v) != -ENOMEM) {
 		long p = sys_mmap(0, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (sys_is_err(p))

@@ -31,8 +31,8 @@ static int reserve_fixed(struct elf_image *im, const struct seg_map *first, uint
 	if (p == -EEXIST)
 		return uexec_fail(EEXIST,
 				  "%s needs [%#lx, %#lx), which is already mapped in this process",
-				  im->is_interp ? "the interpreter" : "the program", (unsigned long)at,
-				  (unsigned long)(at + len));
+				  im->is_interp ? "the interpreter" : "the program",
+				  (unsigned long)at, (unsigned long)(at + len));
 	if (sys_is_err(p))
 		return uexec_fail((int)-p, "cannot reserve [%#lx, %#lx) for %s", (unsigned long)at,
 				  (unsigned long)(at + len), im->path);
@@ -242,7 +242,7 @@ int map_image(struct bprm *b, struct elf_image *im)
 					  im->path, (unsigned long)(im->bias + s->addr),
 					  (unsigned long)s->len, (unsigned long)s->off);
 		}
-mapped:
+	mapped:
 		if (s->zero_hi > s->zero_lo)
 			memset((void *)(im->bias + s->zero_lo), 0, s->zero_hi - s->zero_lo);
 	}

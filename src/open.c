@@ -11,7 +11,7 @@
 #include <signal.h>
 #include "sys.h"
 
-#define ST_NOEXEC_FLAG 0x0008   /* statfs f_flags: MS_NOEXEC as reported by statfs */
+#define ST_NOEXEC_FLAG 0x0008 /* statfs f_flags: MS_NOEXEC as reported by statfs */
 
 static const char *file_kind(unsigned mode)
 {

@@ -45,10 +45,10 @@ static unsigned plan_segment(struct seg_map *out, const Elf64_Phdr *p, uint64_t 
 #define P_ALIGN(v) (((v) + page - 1) & ~(page - 1))
 	if (p->p_filesz) {
 		struct seg_map s = {
-			.addr = p->p_vaddr - in_page,
-			.len = P_ALIGN(p->p_filesz + in_page),
-			.off = p->p_offset - in_page,
-			.prot = prot,
+		    .addr = p->p_vaddr - in_page,
+		    .len = P_ALIGN(p->p_filesz + in_page),
+		    .off = p->p_offset - in_page,
+		    .prot = prot,
 		};
 
 		zero_start = p->p_vaddr + p->p_filesz;
@@ -65,10 +65,10 @@ static unsigned plan_segment(struct seg_map *out, const Elf64_Phdr *p, uint64_t 
 	}
 	if (p->p_memsz > p->p_filesz && P_ALIGN(zero_end) > P_ALIGN(zero_start)) {
 		struct seg_map s = {
-			.addr = P_ALIGN(zero_start),
-			.len = P_ALIGN(zero_end) - P_ALIGN(zero_start),
-			.prot = bss_prot,
-			.anon = 1,
+		    .addr = P_ALIGN(zero_start),
+		    .len = P_ALIGN(zero_end) - P_ALIGN(zero_start),
+		    .prot = bss_prot,
+		    .anon = 1,
 		};
 
 		out[n++] = s;
@@ -284,10 +284,13 @@ static int plan_move(struct bprm *b, struct elf_image *im, uint64_t to)
 			order[j] = order[j - 1];
 		order[j] = i;
 		need += overlap(im->seg[i].addr, im->seg[i].len, im->seg[i].addr + delta,
-				im->seg[i].len) ? 2 : 1;
+				im->seg[i].len)
+			    ? 2
+			    : 1;
 	}
 	if (b->nmove + need > HANDOFF_MOVES)
-		return uexec_fail(EEXIST, "%s cannot be placed at %#lx: its place is taken and "
+		return uexec_fail(EEXIST,
+				  "%s cannot be placed at %#lx: its place is taken and "
 				  "its %u segments are too many to move there later",
 				  im->path, (unsigned long)to, im->nseg);
 	for (unsigned k = 0; k < im->nseg; k++) {
@@ -334,8 +337,7 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 	unsigned na = 0;
 	int r;
 
-	b->move = arena_alloc(&b->arena,
-			      4 * (b->exe.nseg + b->interp.nseg + 1) * sizeof(*b->move));
+	b->move = arena_alloc(&b->arena, 4 * (b->exe.nseg + b->interp.nseg + 1) * sizeof(*b->move));
 	if (!b->move)
 		return uexec_fail(ENOMEM, "out of scratch memory");
 	for (int i = 0; i < 2; i++) {
@@ -348,8 +350,10 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 			 * kernel keeps the mmap area 128 MiB below it) and the vDSO */
 			if (to + len > h->stack_top - ARCH_MMAP_GAP_MIN ||
 			    (h->vdso_hi && overlap(h->vdso_lo, h->vdso_hi - h->vdso_lo, to, len)))
-				return uexec_fail(EEXIST, "%s needs [%#lx, %#lx), where the stack or "
-						  "the vDSO is", im->path, (unsigned long)to,
+				return uexec_fail(EEXIST,
+						  "%s needs [%#lx, %#lx), where the stack or "
+						  "the vDSO is",
+						  im->path, (unsigned long)to,
 						  (unsigned long)(to + len));
 			r = plan_move(b, im, to);
 			if (r)
@@ -371,8 +375,8 @@ int plan_late_placement(struct bprm *b, struct host *h, uint64_t *avoid, int lib
 			to = thp_slot(top, span, s0->off);
 		if (!top_im->is_interp && top_im->align > PAGE_SIZE)
 			to &= ~(top_im->align - 1); /* the kernel's probe, then aligned down */
-		if (!(top_im == &b->interp && overlap(b->exe.bias + b->exe.lo,
-						      b->exe.hi - b->exe.lo, to, span))) {
+		if (!(top_im == &b->interp &&
+		      overlap(b->exe.bias + b->exe.lo, b->exe.hi - b->exe.lo, to, span))) {
 			/* too many pieces to move: it stays where it is */
 			if (plan_move(b, top_im, to))
 				uexec_clear_error();

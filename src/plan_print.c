@@ -84,7 +84,8 @@ void o_jstr(struct out *o, const char *s)
 			o_putn(o, "\\", 1);
 			o_putn(o, s, 1);
 		} else if (c < 0x20 || c == 0x7f) {
-			o_fmt(o, "\\u00%c%c", "0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15]);
+			o_fmt(o, "\\u00%c%c", "0123456789abcdef"[c >> 4],
+			      "0123456789abcdef"[c & 15]);
 		} else {
 			o_putn(o, s, 1);
 		}
@@ -97,20 +98,34 @@ void o_jstr(struct out *o, const char *s)
 const char *ptype_name(uint32_t t, char *buf, size_t n)
 {
 	switch (t) {
-	case PT_NULL: return "NULL";
-	case PT_LOAD: return "LOAD";
-	case PT_DYNAMIC: return "DYNAMIC";
-	case PT_INTERP: return "INTERP";
-	case PT_NOTE: return "NOTE";
-	case PT_SHLIB: return "SHLIB";
-	case PT_PHDR: return "PHDR";
-	case PT_TLS: return "TLS";
-	case PT_GNU_EH_FRAME: return "GNU_EH_FRAME";
-	case PT_GNU_STACK: return "GNU_STACK";
-	case PT_GNU_RELRO: return "GNU_RELRO";
-	case PT_GNU_PROPERTY: return "GNU_PROPERTY";
-	case 0x6474e554: return "GNU_SFRAME";
-	case 0x70000003: return "RISCV_ATTRIBUTES"; /* or ARM_ATTRIBUTES, same number */
+	case PT_NULL:
+		return "NULL";
+	case PT_LOAD:
+		return "LOAD";
+	case PT_DYNAMIC:
+		return "DYNAMIC";
+	case PT_INTERP:
+		return "INTERP";
+	case PT_NOTE:
+		return "NOTE";
+	case PT_SHLIB:
+		return "SHLIB";
+	case PT_PHDR:
+		return "PHDR";
+	case PT_TLS:
+		return "TLS";
+	case PT_GNU_EH_FRAME:
+		return "GNU_EH_FRAME";
+	case PT_GNU_STACK:
+		return "GNU_STACK";
+	case PT_GNU_RELRO:
+		return "GNU_RELRO";
+	case PT_GNU_PROPERTY:
+		return "GNU_PROPERTY";
+	case 0x6474e554:
+		return "GNU_SFRAME";
+	case 0x70000003:
+		return "RISCV_ATTRIBUTES"; /* or ARM_ATTRIBUTES, same number */
 	}
 	ufmtf(buf, n, "%#x", t);
 	return buf;
@@ -119,31 +134,58 @@ const char *ptype_name(uint32_t t, char *buf, size_t n)
 const char *machine_name(unsigned m)
 {
 	switch (m) {
-	case EM_X86_64: return "x86-64";
-	case EM_AARCH64: return "aarch64";
-	case EM_RISCV: return "riscv";
-	case EM_386: return "i386";
-	case EM_ARM: return "arm";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390";
-	case EM_LOONGARCH: return "loongarch";
-	case EM_MIPS: return "mips";
+	case EM_X86_64:
+		return "x86-64";
+	case EM_AARCH64:
+		return "aarch64";
+	case EM_RISCV:
+		return "riscv";
+	case EM_386:
+		return "i386";
+	case EM_ARM:
+		return "arm";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_S390:
+		return "s390";
+	case EM_LOONGARCH:
+		return "loongarch";
+	case EM_MIPS:
+		return "mips";
 	}
 	return "other";
 }
 
 static const char *const at_names[] = {
-	[AT_NULL] = "AT_NULL", [AT_IGNORE] = "AT_IGNORE", [AT_EXECFD] = "AT_EXECFD",
-	[AT_PHDR] = "AT_PHDR", [AT_PHENT] = "AT_PHENT", [AT_PHNUM] = "AT_PHNUM",
-	[AT_PAGESZ] = "AT_PAGESZ", [AT_BASE] = "AT_BASE", [AT_FLAGS] = "AT_FLAGS",
-	[AT_ENTRY] = "AT_ENTRY", [AT_NOTELF] = "AT_NOTELF", [AT_UID] = "AT_UID",
-	[AT_EUID] = "AT_EUID", [AT_GID] = "AT_GID", [AT_EGID] = "AT_EGID",
-	[AT_PLATFORM] = "AT_PLATFORM", [AT_HWCAP] = "AT_HWCAP", [AT_CLKTCK] = "AT_CLKTCK",
-	[AT_SECURE] = "AT_SECURE", [AT_BASE_PLATFORM] = "AT_BASE_PLATFORM",
-	[AT_RANDOM] = "AT_RANDOM", [AT_HWCAP2] = "AT_HWCAP2", [27] = "AT_RSEQ_FEATURE_SIZE",
-	[28] = "AT_RSEQ_ALIGN", [29] = "AT_HWCAP3", [30] = "AT_HWCAP4",
-	[AT_EXECFN] = "AT_EXECFN", [AT_SYSINFO_EHDR] = "AT_SYSINFO_EHDR",
-	[51] = "AT_MINSIGSTKSZ",
+    [AT_NULL] = "AT_NULL",
+    [AT_IGNORE] = "AT_IGNORE",
+    [AT_EXECFD] = "AT_EXECFD",
+    [AT_PHDR] = "AT_PHDR",
+    [AT_PHENT] = "AT_PHENT",
+    [AT_PHNUM] = "AT_PHNUM",
+    [AT_PAGESZ] = "AT_PAGESZ",
+    [AT_BASE] = "AT_BASE",
+    [AT_FLAGS] = "AT_FLAGS",
+    [AT_ENTRY] = "AT_ENTRY",
+    [AT_NOTELF] = "AT_NOTELF",
+    [AT_UID] = "AT_UID",
+    [AT_EUID] = "AT_EUID",
+    [AT_GID] = "AT_GID",
+    [AT_EGID] = "AT_EGID",
+    [AT_PLATFORM] = "AT_PLATFORM",
+    [AT_HWCAP] = "AT_HWCAP",
+    [AT_CLKTCK] = "AT_CLKTCK",
+    [AT_SECURE] = "AT_SECURE",
+    [AT_BASE_PLATFORM] = "AT_BASE_PLATFORM",
+    [AT_RANDOM] = "AT_RANDOM",
+    [AT_HWCAP2] = "AT_HWCAP2",
+    [27] = "AT_RSEQ_FEATURE_SIZE",
+    [28] = "AT_RSEQ_ALIGN",
+    [29] = "AT_HWCAP3",
+    [30] = "AT_HWCAP4",
+    [AT_EXECFN] = "AT_EXECFN",
+    [AT_SYSINFO_EHDR] = "AT_SYSINFO_EHDR",
+    [51] = "AT_MINSIGSTKSZ",
 };
 
 const char *at_name(uint64_t key, char *buf, size_t n)
@@ -181,13 +223,15 @@ unsigned segs_of(const struct view *vw, unsigned i, unsigned *first)
 		const Elf64_Phdr *p = &im->ph[j];
 		uint64_t pg = vw->page, in = p->p_vaddr & (pg - 1);
 		uint64_t zs = p->p_filesz ? p->p_vaddr + p->p_filesz : p->p_vaddr - in;
-		uint64_t ze = p->p_filesz ? p->p_vaddr + p->p_memsz : p->p_vaddr - in + in + p->p_memsz;
+		uint64_t ze =
+		    p->p_filesz ? p->p_vaddr + p->p_memsz : p->p_vaddr - in + in + p->p_memsz;
 		unsigned c = 0;
 
 		if (p->p_type != PT_LOAD)
 			continue;
 		c += p->p_filesz != 0;
-		c += p->p_memsz > p->p_filesz && ((ze + pg - 1) & ~(pg - 1)) > ((zs + pg - 1) & ~(pg - 1));
+		c += p->p_memsz > p->p_filesz &&
+		     ((ze + pg - 1) & ~(pg - 1)) > ((zs + pg - 1) & ~(pg - 1));
 		if (j == i) {
 			*first = k;
 			n = c;
@@ -212,20 +256,19 @@ void stack_layout(const struct bprm *b, struct stack_part *row)
 		 argv_at = b->sp + 8, envp_at = argv_at + (b->argc + 1) * 8,
 		 auxv_at = envp_at + (b->envc + 1) * 8, auxv_end = auxv_at + b->nauxv * 16;
 	const struct stack_part r[NSTACK_PARTS] = {
-		{ top - 8, 8, "end", "zero word" },
-		{ execfn, top - 8 - execfn, "execfn", "execfn string (AT_EXECFN)" },
-		{ b->mm.env_start, b->mm.env_end - b->mm.env_start, "env_strings",
-		  "environment strings" },
-		{ b->mm.arg_start, b->mm.arg_end - b->mm.arg_start, "arg_strings",
-		  "argument strings" },
-		{ b->gap_lo, b->gap_hi - b->gap_lo, "gap", "gap (random, then 16-byte alignment)" },
-		{ u_plat, sizeof(ARCH_PLATFORM), "platform", "platform string (AT_PLATFORM)" },
-		{ u_rand, 16, "random", "random bytes (AT_RANDOM)" },
-		{ auxv_end, u_rand - auxv_end, "padding", "padding (16-byte aligned %rsp)" },
-		{ auxv_at, b->nauxv * 16, "auxv", "auxv" },
-		{ envp_at, (b->envc + 1) * 8, "envp", "envp" },
-		{ argv_at, (b->argc + 1) * 8, "argv", "argv" },
-		{ b->sp, 8, "argc", "argc" },
+	    {top - 8, 8, "end", "zero word"},
+	    {execfn, top - 8 - execfn, "execfn", "execfn string (AT_EXECFN)"},
+	    {b->mm.env_start, b->mm.env_end - b->mm.env_start, "env_strings",
+	     "environment strings"},
+	    {b->mm.arg_start, b->mm.arg_end - b->mm.arg_start, "arg_strings", "argument strings"},
+	    {b->gap_lo, b->gap_hi - b->gap_lo, "gap", "gap (random, then 16-byte alignment)"},
+	    {u_plat, sizeof(ARCH_PLATFORM), "platform", "platform string (AT_PLATFORM)"},
+	    {u_rand, 16, "random", "random bytes (AT_RANDOM)"},
+	    {auxv_end, u_rand - auxv_end, "padding", "padding (16-byte aligned %rsp)"},
+	    {auxv_at, b->nauxv * 16, "auxv", "auxv"},
+	    {envp_at, (b->envc + 1) * 8, "envp", "envp"},
+	    {argv_at, (b->argc + 1) * 8, "argv", "argv"},
+	    {b->sp, 8, "argc", "argc"},
 	};
 
 	memcpy(row, r, sizeof(r));
@@ -245,8 +288,8 @@ void stack_layout(const struct bprm *b, struct stack_part *row)
 void plan_ranges(const struct bprm *b, struct plan_ranges *r)
 {
 	unsigned bits = read_sysctl("/proc/sys/vm/mmap_rnd_bits", 28);
-	uint64_t rnd = ((1UL << bits) - 1) << 12, align = b->exe.align > PAGE_SIZE ? b->exe.align
-										   : PAGE_SIZE;
+	uint64_t rnd = ((1UL << bits) - 1) << 12,
+		 align = b->exe.align > PAGE_SIZE ? b->exe.align : PAGE_SIZE;
 
 	memset(r, 0, sizeof(*r));
 	r->stack_hi = ARCH_TASK_SIZE;
@@ -267,8 +310,9 @@ void plan_ranges(const struct bprm *b, struct plan_ranges *r)
 	r->brk_moved = b->exe.eh.e_type == ET_DYN && !b->has_interp;
 	if (r->brk_moved) { /* randomize_page() rounds an unaligned start up, out of its range */
 		r->brk_lo = PAGE_ALIGN(ARCH_ET_DYN_BASE);
-		r->brk_hi = r->brk_lo + ((ARCH_BRK_RND - (r->brk_lo - ARCH_ET_DYN_BASE)) / PAGE_SIZE - 1) *
-						PAGE_SIZE;
+		r->brk_hi =
+		    r->brk_lo +
+		    ((ARCH_BRK_RND - (r->brk_lo - ARCH_ET_DYN_BASE)) / PAGE_SIZE - 1) * PAGE_SIZE;
 	} else {
 		r->brk_lo = PAGE_SIZE;
 		r->brk_hi = ARCH_BRK_RND;

@@ -45,7 +45,7 @@ HIDDEN void pflags(uint32_t f, char *s);
 struct vma {
 	uint64_t lo, hi, off;
 	int prot;
-	const char *name;       /* the file's, or a [name]; NULL: anonymous */
+	const char *name; /* the file's, or a [name]; NULL: anonymous */
 };
 
 struct space {
@@ -56,18 +56,18 @@ struct space {
 /* ---- one object: the program, its interpreter, or a file --------------- */
 
 struct view {
-	const char *role;       /* "program", "interpreter", "file" */
+	const char *role; /* "program", "interpreter", "file" */
 	const struct elf_image *im;
-	const char *path;       /* as given */
-	const char *maps_name;  /* as /proc/PID/maps names it */
+	const char *path;      /* as given */
+	const char *maps_name; /* as /proc/PID/maps names it */
 	uint64_t bias;
-	int placed;             /* the bias is the running kernel's */
+	int placed; /* the bias is the running kernel's */
 	struct sections sec;
-	struct seg_map *seg;    /* the plan's segment mappings (at page) */
+	struct seg_map *seg; /* the plan's segment mappings (at page) */
 	unsigned nseg;
 	uint64_t page;
 	struct waste w;
-	struct verdicts v[3];   /* 4K, 16K, 64K */
+	struct verdicts v[3]; /* 4K, 16K, 64K */
 };
 
 /* Pages that merging the segments one per permission set would save. */
@@ -97,13 +97,13 @@ HIDDEN void stack_layout(const struct bprm *b, struct stack_part *row);
 /* ---- randomised addresses: where the kernel draws them from ------------ */
 
 struct plan_ranges {
-	uint64_t stack_lo, stack_hi;    /* the stack top: its VMA's end */
-	uint64_t mmap_lo, mmap_hi;      /* mmap_base */
-	int pie;                        /* a PIE with an interpreter: */
-	uint64_t pie_lo, pie_hi;        /* ... its first page */
-	int brk;                        /* brk randomised (randomize_va_space 2): */
-	int brk_moved;                  /* ... 1: a static-pie's, absolute; 0: above */
-	uint64_t brk_lo, brk_hi;        /* the page-aligned end of the program's bss */
+	uint64_t stack_lo, stack_hi; /* the stack top: its VMA's end */
+	uint64_t mmap_lo, mmap_hi;   /* mmap_base */
+	int pie;		     /* a PIE with an interpreter: */
+	uint64_t pie_lo, pie_hi;     /* ... its first page */
+	int brk;		     /* brk randomised (randomize_va_space 2): */
+	int brk_moved;		     /* ... 1: a static-pie's, absolute; 0: above */
+	uint64_t brk_lo, brk_hi;     /* the page-aligned end of the program's bss */
 };
 HIDDEN void plan_ranges(const struct bprm *b, struct plan_ranges *r);
 
@@ -111,9 +111,9 @@ HIDDEN void plan_ranges(const struct bprm *b, struct plan_ranges *r);
 
 struct plan_doc {
 	const struct bprm *b;
-	const struct view *vw;  /* the program, then the interpreter */
+	const struct view *vw; /* the program, then the interpreter */
 	unsigned nview;
-	const struct space *s;  /* the address space */
+	const struct space *s;		      /* the address space */
 	uint64_t vdso_lo, vdso_text, vdso_hi; /* [vvar] at lo, [vdso] at text */
 	int has_vdso;
 };

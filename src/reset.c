@@ -12,13 +12,11 @@
  * credentials user space cannot give (creds.c).  unshare_files() gives a
  * descriptor table shared with another process (CLONE_FILES) a copy of its
  * own, as the kernel's unshare_files() - first, so that the other process
- * never holds a descriptor uexec opens (the copy stays if the call fails).  reset_process() then resets,
- * after the point of no return: syscall user dispatch first (the syscalls
- * that follow must reach the kernel), handlers, the alternate signal
- * stack, POSIX timers, rseq, the robust list, clear_child_tid, close-on-exec
- * descriptors, memory locks, the arch state, what a secure exec drops
- * (the parent-death signal, RLIMIT_STACK over 8 MiB), dumpable, and last
- * the credentials.
+ * never holds a descriptor uexec opens (the copy stays if the call fails).  reset_process() then
+ * resets, after the point of no return: syscall user dispatch first (the syscalls that follow must
+ * reach the kernel), handlers, the alternate signal stack, POSIX timers, rseq, the robust list,
+ * clear_child_tid, close-on-exec descriptors, memory locks, the arch state, what a secure exec
+ * drops (the parent-death signal, RLIMIT_STACK over 8 MiB), dumpable, and last the credentials.
  */
 #include <errno.h>
 #include <asm/prctl.h>
@@ -39,14 +37,14 @@ int uexec_spawn_mask_set;
  * in the command, which has no libc). */
 extern const ptrdiff_t __rseq_offset __attribute__((weak));
 extern const unsigned int __rseq_size __attribute__((weak));
-#define RSEQ_SIG_X86 0x53053053
+#define RSEQ_SIG_X86	     0x53053053
 #define RSEQ_FLAG_UNREGISTER 1
 
 /* rseq_execve(): a registration must not outlive the memory it points to. */
 static void drop_rseq(void)
 {
 	uint64_t tp = 0;
-	unsigned lens[2] = { 32, 0 };
+	unsigned lens[2] = {32, 0};
 
 	if (!&__rseq_offset || !&__rseq_size || !__rseq_size)
 		return;
@@ -160,12 +158,15 @@ static int single_threaded(void)
 	if (dir_each("/proc/self/task", count_task, &tasks) < 0)
 		return 0; /* no /proc: cannot tell; go on */
 	if (tasks == 2 && leader_gone())
-		return uexec_fail(EBUSY, "the main thread has exited: the program would run with a "
+		return uexec_fail(EBUSY,
+				  "the main thread has exited: the program would run with a "
 				  "thread id other than its pid (execve makes the caller the main "
 				  "thread; a library cannot)");
 	if (tasks > 1)
-		return uexec_fail(EBUSY, "the process has %d threads; uexec replaces only a "
-				  "single-threaded process", tasks);
+		return uexec_fail(EBUSY,
+				  "the process has %d threads; uexec replaces only a "
+				  "single-threaded process",
+				  tasks);
 	return 0;
 }
 
@@ -192,8 +193,8 @@ static void smaps_line(const char *s, const char *end, void *ctx)
 		if (s[0] == ' ' && s[1] == 's' && s[2] == 'l' && (s + 3 == end || s[3] == ' ')) {
 			/* the vDSO and vvar may be sealed by the kernel
 			 * (CONFIG_MSEAL_SYSTEM_MAPPINGS): they stay, unmoved */
-			if (z->lo < ARCH_TASK_SIZE && (z->lo < uexec_host.vdso_lo ||
-						       z->hi > uexec_host.vdso_hi)) {
+			if (z->lo < ARCH_TASK_SIZE &&
+			    (z->lo < uexec_host.vdso_lo || z->hi > uexec_host.vdso_hi)) {
 				z->found_lo = z->lo;
 				z->found_hi = z->hi;
 			} else if (z->lo < ARCH_TASK_SIZE) {
@@ -205,7 +206,7 @@ static void smaps_line(const char *s, const char *end, void *ctx)
 
 static int no_sealed_mappings(int *vdso_sealed)
 {
-	struct sealed z = { 0, 0, 0, 0, 0 };
+	struct sealed z = {0, 0, 0, 0, 0};
 
 	*vdso_sealed = 0;
 	if (sys_call3(SYS_mseal_, 0, 0, 0) != 0)
@@ -214,7 +215,8 @@ static int no_sealed_mappings(int *vdso_sealed)
 		return 0;
 	*vdso_sealed = z.vdso_sealed;
 	if (z.found_hi)
-		return uexec_fail(EPERM, "a sealed mapping (mseal) at %#lx-%#lx: execve replaces "
+		return uexec_fail(EPERM,
+				  "a sealed mapping (mseal) at %#lx-%#lx: execve replaces "
 				  "it, user space cannot unmap it",
 				  (unsigned long)z.found_lo, (unsigned long)z.found_hi);
 	return 0;
@@ -233,8 +235,9 @@ int prepare_reset(struct bprm *b)
 
 	/* EINVAL exactly when another process (or thread) shares the mm */
 	if (r == 0 && sys_call1(SYS_unshare, CLONE_VM) != 0)
-		r = uexec_fail(EINVAL, "the address space is shared with another process (a "
-			       "vfork() child, or clone(CLONE_VM)): uexec would unmap its memory too");
+		r = uexec_fail(
+		    EINVAL, "the address space is shared with another process (a "
+			    "vfork() child, or clone(CLONE_VM)): uexec would unmap its memory too");
 	/* before uexec opens anything the other process would see */
 	if (r == 0)
 		r = unshare_files();
@@ -248,7 +251,6 @@ int prepare_reset(struct bprm *b)
 	return r;
 }
 
-
 /* What exec resets in a process that was running code before (library
  * mode); a process uexec's command was just exec'd into has none of it. */
 int reset_process(const struct bprm *b)
@@ -257,7 +259,7 @@ int reset_process(const struct bprm *b)
 		uint64_t sp;
 		int flags;
 		uint64_t size;
-	} ss = { 0, 2 /* SS_DISABLE */, 0 };
+	} ss = {0, 2 /* SS_DISABLE */, 0};
 
 	sys_prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_OFF, 0, 0, 0);
 	reset_signals();
@@ -295,4 +297,3 @@ int reset_process(const struct bprm *b)
 	/* commit_creds() */
 	return commit_exec_creds(&b->creds);
 }
-

@@ -6,10 +6,10 @@
 #include "util.h"
 
 struct sections {
-	struct arena *arena;    /* where the table and names are read to */
-	unsigned n;             /* 0: none (why says why, or the table is empty) */
+	struct arena *arena; /* where the table and names are read to */
+	unsigned n;	     /* 0: none (why says why, or the table is empty) */
 	Elf64_Shdr *sh;
-	char *names;            /* .shstrtab, NUL-terminated */
+	char *names; /* .shstrtab, NUL-terminated */
 	uint64_t names_len;
 	const char *why;
 };

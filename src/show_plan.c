@@ -74,7 +74,9 @@ static void space_settle(struct space *s)
 				      (p->name && v[i].name && strcmp(p->name, v[i].name) == 0));
 
 		if (p && p->hi == v[i].lo && p->prot == v[i].prot && same_name &&
-		    (!p->name ? 1 : p->name[0] == '[' ? 0 : p->off + (p->hi - p->lo) == v[i].off)) {
+		    (!p->name		 ? 1
+		     : p->name[0] == '[' ? 0
+					 : p->off + (p->hi - p->lo) == v[i].off)) {
 			p->hi = v[i].hi;
 			continue;
 		}
@@ -85,11 +87,11 @@ static void space_settle(struct space *s)
 
 /* ---- one object: the program, its interpreter, or a file ------------- */
 
-static const uint64_t verdict_pages[3] = { 4096, 16384, 65536 };
+static const uint64_t verdict_pages[3] = {4096, 16384, 65536};
 
-static int view_init(struct view *vw, struct arena *a, const char *role,
-		     const struct elf_image *im, int fd, const char *path, uint64_t bias,
-		     int placed, uint64_t page, char *maps_name)
+static int view_init(struct view *vw, struct arena *a, const char *role, const struct elf_image *im,
+		     int fd, const char *path, uint64_t bias, int placed, uint64_t page,
+		     char *maps_name)
 {
 	int r;
 
@@ -137,9 +139,9 @@ static void add_image(struct space *s, const struct view *vw)
 	for (unsigned i = 0; i < vw->nseg; i++) {
 		const struct seg_map *m = &vw->seg[i];
 
-		space_map(s, (struct vma){ vw->bias + m->addr, vw->bias + m->addr + m->len,
-					   m->anon ? 0 : m->off, m->prot,
-					   m->anon ? NULL : vw->maps_name });
+		space_map(s, (struct vma){vw->bias + m->addr, vw->bias + m->addr + m->len,
+					  m->anon ? 0 : m->off, m->prot,
+					  m->anon ? NULL : vw->maps_name});
 	}
 }
 
@@ -177,8 +179,8 @@ int show_plan(struct bprm *b, struct host *h)
 	s.tmp = arena_alloc(&a, s.cap * sizeof(*s.v));
 	s.n = 0;
 	o->fd = 1;
-	r = view_init(&vw[0], &a, "program", &b->exe, b->fd, b->filename, b->exe.bias, 1,
-		      PAGE_SIZE, names);
+	r = view_init(&vw[0], &a, "program", &b->exe, b->fd, b->filename, b->exe.bias, 1, PAGE_SIZE,
+		      names);
 	if (r == 0 && b->has_interp)
 		r = view_init(&vw[1], &a, "interpreter", &b->interp, b->interp.fd, b->interp_path,
 			      b->interp.bias, 1, PAGE_SIZE, names + 4096);
@@ -187,17 +189,22 @@ int show_plan(struct bprm *b, struct host *h)
 	for (unsigned i = 0; i < nview; i++)
 		add_image(&s, &vw[i]);
 	if (h->vdso_hi) {
-		space_map(&s, (struct vma){ vlo, vlo + h->vdso_text, 0, PROT_READ, "[vvar]" });
-		space_map(&s, (struct vma){ vlo + h->vdso_text, vhi, 0, PROT_READ | PROT_EXEC,
-					    "[vdso]" });
+		space_map(&s, (struct vma){vlo, vlo + h->vdso_text, 0, PROT_READ, "[vvar]"});
+		space_map(
+		    &s, (struct vma){vlo + h->vdso_text, vhi, 0, PROT_READ | PROT_EXEC, "[vdso]"});
 	}
-	space_map(&s, (struct vma){ b->stack_lo, b->stack_top, 0,
-				    PROT_READ | PROT_WRITE | (b->exec_stack ? PROT_EXEC : 0),
-				    "[stack]" });
+	space_map(&s, (struct vma){b->stack_lo, b->stack_top, 0,
+				   PROT_READ | PROT_WRITE | (b->exec_stack ? PROT_EXEC : 0),
+				   "[stack]"});
 	space_settle(&s);
-	d = (struct plan_doc){ .b = b, .vw = vw, .nview = nview, .s = &s, .vdso_lo = vlo,
-			       .vdso_text = vlo + h->vdso_text, .vdso_hi = vhi,
-			       .has_vdso = h->vdso_hi != 0 };
+	d = (struct plan_doc){.b = b,
+			      .vw = vw,
+			      .nview = nview,
+			      .s = &s,
+			      .vdso_lo = vlo,
+			      .vdso_text = vlo + h->vdso_text,
+			      .vdso_hi = vhi,
+			      .has_vdso = h->vdso_hi != 0};
 	if (uexec_plan_opts.json)
 		json_plan(o, &d);
 	else
@@ -212,10 +219,10 @@ out:
 
 struct files {
 	struct out o;
-	struct arena a;         /* sections and waste of one file at a time */
+	struct arena a; /* sections and waste of one file at a time */
 	int nfiles, nskipped, nfailed, first;
 	uint64_t pages, padding, rounding, twice, saving;
-	int loads[2];           /* files every verdict holds for at 16K, 64K */
+	int loads[2]; /* files every verdict holds for at 16K, 64K */
 };
 
 /* Where a generic load puts an ET_DYN: ELF_ET_DYN_BASE, aligned for it. */
@@ -258,8 +265,10 @@ int show_plan_file(struct bprm *b, void *ctx)
 		return 0;
 	}
 	if (!uexec_plan_opts.summary) {
-		o_fmt(o, "uexec --plan: %s is not run: a generic load (no running kernel to "
-		      "predict: %s)\n", b->filename,
+		o_fmt(o,
+		      "uexec --plan: %s is not run: a generic load (no running kernel to "
+		      "predict: %s)\n",
+		      b->filename,
 		      im->eh.e_machine != ARCH_ELF_MACHINE ? "another architecture"
 							   : "another page size");
 		for (unsigned i = 0; i < im->phnum; i++)
@@ -348,12 +357,12 @@ int plan_files(char **paths, int n, const char *(*why)(int err))
 	if (uexec_plan_opts.json || uexec_plan_opts.summary)
 		o_fmt(&f->o,
 		      uexec_plan_opts.json
-			      ? "],\"totals\":{\"files\":%d,\"skipped\":%d,\"pages_mapped\":%lu,"
-				"\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
-				"\"merge_saving_pages\":%lu,\"load_at_16k\":%d,\"load_at_64k\":%d}}\n"
-			      : "total: %d files planned, %d skipped; %lu pages mapped, padding %lu "
-				"bytes, rounding %lu bytes, %lu file pages mapped twice, merging saves "
-				"%lu pages; %d load at 16K, %d at 64K\n",
+			  ? "],\"totals\":{\"files\":%d,\"skipped\":%d,\"pages_mapped\":%lu,"
+			    "\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
+			    "\"merge_saving_pages\":%lu,\"load_at_16k\":%d,\"load_at_64k\":%d}}\n"
+			  : "total: %d files planned, %d skipped; %lu pages mapped, padding %lu "
+			    "bytes, rounding %lu bytes, %lu file pages mapped twice, merging saves "
+			    "%lu pages; %d load at 16K, %d at 64K\n",
 		      f->nfiles, f->nskipped, (unsigned long)f->pages, (unsigned long)f->padding,
 		      (unsigned long)f->rounding, (unsigned long)f->twice, (unsigned long)f->saving,
 		      f->loads[0], f->loads[1]);

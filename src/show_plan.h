@@ -1,4 +1,5 @@
-/* --plan: the printer (src/show_plan.c; the writers src/show_plan_human.c, src/show_plan_json.c). */
+/* --plan: the printer (src/show_plan.c; the writers src/show_plan_human.c, src/show_plan_json.c).
+ */
 #ifndef UEXEC_SHOW_PLAN_H
 #define UEXEC_SHOW_PLAN_H
 
@@ -9,9 +10,9 @@ struct bprm;
 struct host;
 
 struct plan_opts {
-	int json;               /* --plan=json */
-	int summary;            /* --summary: one line per file */
-	uint64_t page;          /* --page-size: 0 for the running kernel's */
+	int json;      /* --plan=json */
+	int summary;   /* --summary: one line per file */
+	uint64_t page; /* --page-size: 0 for the running kernel's */
 };
 extern HIDDEN struct plan_opts uexec_plan_opts;
 

@@ -60,7 +60,8 @@ void human_object(struct out *o, const struct bprm *b, const struct view *vw)
 	for (unsigned i = 0; i < im->phnum; i++) {
 		const Elf64_Phdr *p = &im->ph[i];
 
-		o_fmt(o, "  [%s%u]  %s", i < 10 ? " " : "", i, ptype_name(p->p_type, tb, sizeof(tb)));
+		o_fmt(o, "  [%s%u]  %s", i < 10 ? " " : "", i,
+		      ptype_name(p->p_type, tb, sizeof(tb)));
 		o_to(o, 26);
 		o_hex(o, p->p_offset, 6, 1);
 		o_to(o, 36);
@@ -94,7 +95,8 @@ void human_object(struct out *o, const struct bprm *b, const struct view *vw)
 		if (!n)
 			o_put(o, "  maps nothing (p_memsz 0)");
 		if (p->p_filesz && ((p->p_vaddr - p->p_offset) & (pg - 1))) {
-			o_fmt(o, "  cannot be mapped at this page size: p_vaddr %#lx and p_offset "
+			o_fmt(o,
+			      "  cannot be mapped at this page size: p_vaddr %#lx and p_offset "
 			      "%#lx differ modulo %#lx (mmap fails with EINVAL)\n",
 			      (unsigned long)p->p_vaddr, (unsigned long)p->p_offset,
 			      (unsigned long)pg);
@@ -105,11 +107,12 @@ void human_object(struct out *o, const struct bprm *b, const struct view *vw)
 		for (unsigned k = first; k < first + n; k++) {
 			const struct seg_map *m = &vw->seg[k];
 
-			show_vma_line(o, "        ", vw->bias + m->addr, vw->bias + m->addr + m->len,
-				      m->prot, m->anon ? 0 : m->off, NULL);
+			show_vma_line(o, "        ", vw->bias + m->addr,
+				      vw->bias + m->addr + m->len, m->prot, m->anon ? 0 : m->off,
+				      NULL);
 			if (m->anon) {
-				o_fmt(o, "  anonymous bss, %lu page%s\n", (unsigned long)(m->len / pg),
-				      m->len / pg == 1 ? "" : "s");
+				o_fmt(o, "  anonymous bss, %lu page%s\n",
+				      (unsigned long)(m->len / pg), m->len / pg == 1 ? "" : "s");
 			} else {
 				uint64_t in = p->p_vaddr - m->addr, end = in + p->p_filesz;
 
@@ -122,12 +125,14 @@ void human_object(struct out *o, const struct bprm *b, const struct view *vw)
 				o_put(o, "\n");
 			}
 		}
-		o_fmt(o, "        waste: padding %#lx, rounding %#lx (head %#lx, tail %#lx), "
+		o_fmt(o,
+		      "        waste: padding %#lx, rounding %#lx (head %#lx, tail %#lx), "
 		      "file pages mapped twice %lu\n",
 		      (unsigned long)lw->padding, (unsigned long)(lw->head + lw->tail),
 		      (unsigned long)lw->head, (unsigned long)lw->tail, (unsigned long)lw->shared);
 	}
-	o_fmt(o, "  waste: padding %#lx bytes, rounding %#lx bytes, file pages mapped twice %lu; "
+	o_fmt(o,
+	      "  waste: padding %#lx bytes, rounding %#lx bytes, file pages mapped twice %lu; "
 	      "%lu pages mapped, %lu packed one segment per permission set (merge saves %lu)\n",
 	      (unsigned long)vw->w.padding, (unsigned long)vw->w.rounding,
 	      (unsigned long)vw->w.twice_pages, (unsigned long)vw->w.mapped_pages,
@@ -192,8 +197,10 @@ static void human_ranges(struct out *o, const struct bprm *b)
 	struct plan_ranges r;
 
 	plan_ranges(b, &r);
-	o_fmt(o, "\nrandomised (kernel.randomize_va_space=%u): the addresses above are one sample; "
-	      "the kernel draws from (inclusive):\n", b->va_space);
+	o_fmt(o,
+	      "\nrandomised (kernel.randomize_va_space=%u): the addresses above are one sample; "
+	      "the kernel draws from (inclusive):\n",
+	      b->va_space);
 	o_fmt(o, "  stack top   [%#lx, %#lx]\n", (unsigned long)r.stack_lo,
 	      (unsigned long)r.stack_hi);
 	o_fmt(o, "  mmap_base   [%#lx, %#lx] (interpreter, static-pie, vDSO %s it)\n",
@@ -205,8 +212,10 @@ static void human_ranges(struct out *o, const struct bprm *b)
 		o_fmt(o, "  brk start   [%#lx, %#lx] (a static-pie's: from ELF_ET_DYN_BASE)\n",
 		      (unsigned long)r.brk_lo, (unsigned long)r.brk_hi);
 	else if (r.brk)
-		o_fmt(o, "  brk start   [%#lx, %#lx] above the page-aligned end of the program's bss\n",
-		      (unsigned long)r.brk_lo, (unsigned long)r.brk_hi);
+		o_fmt(
+		    o,
+		    "  brk start   [%#lx, %#lx] above the page-aligned end of the program's bss\n",
+		    (unsigned long)r.brk_lo, (unsigned long)r.brk_hi);
 }
 
 void human_plan(struct out *o, const struct plan_doc *d)
@@ -217,8 +226,7 @@ void human_plan(struct out *o, const struct plan_doc *d)
 	o_put(o, b->randomize ? "addresses: ONE SAMPLE of randomised ones (ranges at the end)\n"
 			      : "addresses: exact (no randomisation)\n");
 	o_put(o, "handler chain:\n");
-	for (unsigned i = 0; i < b->nchain; i++)
-	{
+	for (unsigned i = 0; i < b->nchain; i++) {
 		o_fmt(o, "  %u. %s %s", i + 1, b->chain[i].handler ? b->chain[i].handler : "?",
 		      b->chain[i].path ? b->chain[i].path : "");
 		if (b->chain[i].interp && strcmp(b->chain[i].handler, "script") == 0)
@@ -237,8 +245,8 @@ void human_plan(struct out *o, const struct plan_doc *d)
 	o_fmt(o, "\nbrk start %#lx\n", (unsigned long)b->mm.start_brk);
 	if (d->has_vdso)
 		o_fmt(o, "vDSO: [vvar] %#lx, [vdso] %#lx-%#lx (AT_SYSINFO_EHDR %#lx)\n",
-		      (unsigned long)d->vdso_lo, (unsigned long)d->vdso_text, (unsigned long)d->vdso_hi,
-		      (unsigned long)b->vdso);
+		      (unsigned long)d->vdso_lo, (unsigned long)d->vdso_text,
+		      (unsigned long)d->vdso_hi, (unsigned long)b->vdso);
 	human_space(o, d->s);
 	human_stack(o, b);
 	if (b->randomize)
@@ -265,9 +273,8 @@ void human_summary_head(struct out *o)
 	static const struct {
 		unsigned col;
 		const char *name;
-	} head[] = { { 0, "file" }, { 48, "arch" }, { 56, "LOAD" }, { 61, "pages" },
-		     { 69, "padding" }, { 79, "rounding" }, { 89, "twice" }, { 95, "merge" },
-		     { 101, "16K" }, { 112, "64K" } };
+	} head[] = {{0, "file"},      {48, "arch"},  {56, "LOAD"},  {61, "pages"}, {69, "padding"},
+		    {79, "rounding"}, {89, "twice"}, {95, "merge"}, {101, "16K"},  {112, "64K"}};
 
 	for (unsigned k = 0; k < sizeof(head) / sizeof(head[0]); k++) {
 		o_to(o, head[k].col);

@@ -16,7 +16,8 @@ void json_object(struct out *o, const struct view *vw)
 	o_jstr(o, vw->role);
 	o_put(o, ",\"path\":");
 	o_jstr(o, vw->path);
-	o_fmt(o, ",\"machine\":\"%s\",\"e_machine\":%u,\"type\":\"%s\",\"entry\":%lu,"
+	o_fmt(o,
+	      ",\"machine\":\"%s\",\"e_machine\":%u,\"type\":\"%s\",\"entry\":%lu,"
 	      "\"bias\":%lu,\"bias_is\":\"%s\",\"page_size\":%lu,",
 	      machine_name(im->eh.e_machine), im->eh.e_machine,
 	      im->eh.e_type == ET_EXEC ? "ET_EXEC" : "ET_DYN",
@@ -32,7 +33,8 @@ void json_object(struct out *o, const struct view *vw)
 		int first = 1;
 
 		pflags(p->p_flags, fl);
-		o_fmt(o, "%s{\"index\":%u,\"type\":\"%s\",\"offset\":%lu,\"vaddr\":%lu,"
+		o_fmt(o,
+		      "%s{\"index\":%u,\"type\":\"%s\",\"offset\":%lu,\"vaddr\":%lu,"
 		      "\"filesz\":%lu,\"memsz\":%lu,\"flags\":\"%s\",\"align\":%lu,\"sections\":[",
 		      i ? "," : "", i, ptype_name(p->p_type, tb, sizeof(tb)),
 		      (unsigned long)p->p_offset, (unsigned long)p->p_vaddr,
@@ -59,21 +61,25 @@ void json_object(struct out *o, const struct view *vw)
 				char pr[5];
 
 				perms(m->prot, 0, pr);
-				o_fmt(o, "%s{\"start\":%lu,\"end\":%lu,\"perms\":\"%s\",\"kind\":\"%s\","
-				      "\"offset\":%lu,\"zero_fill\":%lu}",
-				      k > fs ? "," : "", (unsigned long)(vw->bias + m->addr),
-				      (unsigned long)(vw->bias + m->addr + m->len), pr,
-				      m->anon ? "bss" : "file", (unsigned long)(m->anon ? 0 : m->off),
-				      (unsigned long)(m->zero_hi - m->zero_lo));
+				o_fmt(
+				    o,
+				    "%s{\"start\":%lu,\"end\":%lu,\"perms\":\"%s\",\"kind\":\"%s\","
+				    "\"offset\":%lu,\"zero_fill\":%lu}",
+				    k > fs ? "," : "", (unsigned long)(vw->bias + m->addr),
+				    (unsigned long)(vw->bias + m->addr + m->len), pr,
+				    m->anon ? "bss" : "file", (unsigned long)(m->anon ? 0 : m->off),
+				    (unsigned long)(m->zero_hi - m->zero_lo));
 			}
-			o_fmt(o, "],\"waste\":{\"padding\":%lu,\"head\":%lu,\"tail\":%lu,"
+			o_fmt(o,
+			      "],\"waste\":{\"padding\":%lu,\"head\":%lu,\"tail\":%lu,"
 			      "\"pages_mapped_twice\":%lu}",
 			      (unsigned long)lw->padding, (unsigned long)lw->head,
 			      (unsigned long)lw->tail, (unsigned long)lw->shared);
 		}
 		o_put(o, "}");
 	}
-	o_fmt(o, "],\"waste\":{\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
+	o_fmt(o,
+	      "],\"waste\":{\"padding\":%lu,\"rounding\":%lu,\"pages_mapped_twice\":%lu,"
 	      "\"pages_mapped\":%lu,\"pages_packed\":%lu},\"verdicts\":[",
 	      (unsigned long)vw->w.padding, (unsigned long)vw->w.rounding,
 	      (unsigned long)vw->w.twice_pages, (unsigned long)vw->w.mapped_pages,
@@ -83,7 +89,8 @@ void json_object(struct out *o, const struct view *vw)
 
 		o_fmt(o, "%s{\"page_size\":%lu", i ? "," : "", (unsigned long)v->page);
 		for (int k = 0; k < NVERDICTS; k++)
-			o_fmt(o, ",\"%s\":%s", verdict_names[k], v->rule[k].failures ? "false" : "true");
+			o_fmt(o, ",\"%s\":%s", verdict_names[k],
+			      v->rule[k].failures ? "false" : "true");
 		o_put(o, ",\"failures\":{");
 		for (int k = 0, c = 0; k < NVERDICTS; k++)
 			if (v->rule[k].failures) {
@@ -116,7 +123,8 @@ static void json_stack(struct out *o, const struct bprm *b)
 	struct stack_part row[NSTACK_PARTS];
 	char nb[24];
 
-	o_fmt(o, "\"stack\":{\"start\":%lu,\"top\":%lu,\"sp\":%lu,\"exec\":%s,"
+	o_fmt(o,
+	      "\"stack\":{\"start\":%lu,\"top\":%lu,\"sp\":%lu,\"exec\":%s,"
 	      "\"argc\":%d,\"envc\":%d,\"strings\":%lu,\"execfn\":",
 	      (unsigned long)b->stack_lo, (unsigned long)b->stack_top, (unsigned long)b->sp,
 	      b->exec_stack ? "true" : "false", b->argc, b->envc,
@@ -132,7 +140,8 @@ static void json_stack(struct out *o, const struct bprm *b)
 		o_put(o, i ? ",{\"key\":" : "{\"key\":");
 		o_jstr(o, at_name(b->auxv[2 * i], nb, sizeof(nb)));
 		o_fmt(o, ",\"type\":%lu,\"value\":%lu,\"at\":%lu}", (unsigned long)b->auxv[2 * i],
-		      (unsigned long)b->auxv[2 * i + 1], (unsigned long)(row[AUXV_PART].at + 16 * i));
+		      (unsigned long)b->auxv[2 * i + 1],
+		      (unsigned long)(row[AUXV_PART].at + 16 * i));
 	}
 	o_put(o, "]");
 }
@@ -143,7 +152,8 @@ static void json_ranges(struct out *o, const struct bprm *b)
 	struct plan_ranges r;
 
 	plan_ranges(b, &r);
-	o_fmt(o, ",\"ranges\":{\"stack_top\":{\"lo\":%lu,\"hi\":%lu},"
+	o_fmt(o,
+	      ",\"ranges\":{\"stack_top\":{\"lo\":%lu,\"hi\":%lu},"
 	      "\"mmap_base\":{\"lo\":%lu,\"hi\":%lu}",
 	      (unsigned long)r.stack_lo, (unsigned long)r.stack_hi, (unsigned long)r.mmap_lo,
 	      (unsigned long)r.mmap_hi);

@@ -73,9 +73,10 @@ static int fa_add(uexec_spawn_file_actions_t *fa, uint32_t kind, int fd, int new
 		return EBADF;
 	if (fa->__used + need > fa->__size) {
 		size_t size = (fa->__used + need + 4095) & ~4095UL;
-		long p = fa->__buf ? sys_mremap((uint64_t)fa->__buf, fa->__size, size, MREMAP_MAYMOVE, 0)
-				   : sys_mmap(0, size, PROT_READ | PROT_WRITE,
-					      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		long p = fa->__buf
+			     ? sys_mremap((uint64_t)fa->__buf, fa->__size, size, MREMAP_MAYMOVE, 0)
+			     : sys_mmap(0, size, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (sys_is_err(p))
 			return ENOMEM;
@@ -192,7 +193,8 @@ static int do_actions(const uexec_spawn_file_actions_t *fa, int *report_fd)
 			if (r->fd == r->newfd) { /* the same: only close-on-exec cleared */
 				long fl = sys_call2(SYS_fcntl, r->fd, F_GETFD);
 
-				e = fl < 0 ? fl : sys_call3(SYS_fcntl, r->fd, F_SETFD, fl & ~FD_CLOEXEC);
+				e = fl < 0 ? fl
+					   : sys_call3(SYS_fcntl, r->fd, F_SETFD, fl & ~FD_CLOEXEC);
 			} else {
 				e = sys_call2(SYS_dup2, r->fd, r->newfd);
 			}
@@ -222,7 +224,7 @@ static int do_attributes(const uexec_spawnattr_t *a, const uint64_t *old_mask, i
 {
 	struct {
 		uint64_t handler, flags, restorer, mask;
-	} act, dfl = { 0, 0, 0, 0 };
+	} act, dfl = {0, 0, 0, 0};
 	uint64_t mask = a && (a->flags & UEXEC_SPAWN_SETSIGMASK) ? a->sigmask : *old_mask;
 	uint64_t to_default = a && (a->flags & UEXEC_SPAWN_SETSIGDEF) ? a->sigdefault : 0;
 	long e;
@@ -291,7 +293,8 @@ static int exec_command(const uexec_spawnattr_t *a, const char *path, char *cons
 static __attribute__((noreturn)) void child(const char *path, int search,
 					    const uexec_spawn_file_actions_t *fa,
 					    const uexec_spawnattr_t *attr, char *const argv[],
-					    char *const envp[], int report_fd, const uint64_t *old_mask)
+					    char *const envp[], int report_fd,
+					    const uint64_t *old_mask)
 {
 	int r = do_attributes(attr, old_mask, attr && (attr->flags & UEXEC_SPAWN_FRESH_LAYOUT));
 

@@ -12,9 +12,9 @@
 #include "bprm.h"
 #include "sys.h"
 
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE)  /* one string, NUL included */
-#define ARG_MAX_FLOOR  (32 * PAGE_SIZE)  /* ARG_MAX: the limit never goes below it */
-#define STACK_EXPAND   (128UL << 10)     /* setup_arg_pages() pre-expands by 128 KiB */
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE) /* one string, NUL included */
+#define ARG_MAX_FLOOR  (32 * PAGE_SIZE) /* ARG_MAX: the limit never goes below it */
+#define STACK_EXPAND   (128UL << 10)	/* setup_arg_pages() pre-expands by 128 KiB */
 
 static const char *arg_at(const struct bprm *b, int i)
 {
@@ -32,9 +32,10 @@ static int strings_size(struct bprm *b, uint64_t rlim, uint64_t *total)
 		limit = ARG_MAX_FLOOR;
 	ptrs = (uint64_t)(b->argc + b->envc) * sizeof(void *);
 	if (limit <= ptrs)
-		return uexec_fail(E2BIG, "%d arguments and %d environment strings exceed the "
-				  "limit of %lu bytes (RLIMIT_STACK/4)", b->argc, b->envc,
-				  (unsigned long)limit);
+		return uexec_fail(E2BIG,
+				  "%d arguments and %d environment strings exceed the "
+				  "limit of %lu bytes (RLIMIT_STACK/4)",
+				  b->argc, b->envc, (unsigned long)limit);
 	limit -= ptrs;
 	for (int i = 0; i < b->envc + b->argc; i++) {
 		const char *s = i < b->envc ? b->envp[i] : arg_at(b, i - b->envc);
@@ -48,9 +49,10 @@ static int strings_size(struct bprm *b, uint64_t rlim, uint64_t *total)
 		sum += len;
 	}
 	if (sum > limit)
-		return uexec_fail(E2BIG, "arguments and environment take %lu bytes, over the "
-				  "limit of %lu (RLIMIT_STACK/4)", (unsigned long)sum,
-				  (unsigned long)limit);
+		return uexec_fail(E2BIG,
+				  "arguments and environment take %lu bytes, over the "
+				  "limit of %lu (RLIMIT_STACK/4)",
+				  (unsigned long)sum, (unsigned long)limit);
 	*total = sum;
 	return 0;
 }
@@ -73,26 +75,62 @@ static void make_auxv(struct bprm *b, const struct host *h, uint64_t u_rand, uin
 		uint64_t v = a[1];
 
 		switch (a[0]) {
-		case AT_SYSINFO_EHDR: v = b->vdso; break;
-		case AT_PHDR:   v = b->exe.phdr_addr; break;
-		case AT_PHENT:  v = sizeof(Elf64_Phdr); break;
-		case AT_PHNUM:  v = b->exe.eh.e_phnum; break;
-		case AT_BASE:   v = b->has_interp ? b->interp.bias : 0; break;
-		case AT_FLAGS:  v = b->preserve_argv0 ? 1 /* AT_FLAGS_PRESERVE_ARGV0 */ : 0; break;
-		case AT_ENTRY:  v = b->exe.entry; break;
+		case AT_SYSINFO_EHDR:
+			v = b->vdso;
+			break;
+		case AT_PHDR:
+			v = b->exe.phdr_addr;
+			break;
+		case AT_PHENT:
+			v = sizeof(Elf64_Phdr);
+			break;
+		case AT_PHNUM:
+			v = b->exe.eh.e_phnum;
+			break;
+		case AT_BASE:
+			v = b->has_interp ? b->interp.bias : 0;
+			break;
+		case AT_FLAGS:
+			v = b->preserve_argv0 ? 1 /* AT_FLAGS_PRESERVE_ARGV0 */ : 0;
+			break;
+		case AT_ENTRY:
+			v = b->exe.entry;
+			break;
 		/* Set-id bits are never honoured, so these follow the caller's
 		 * credentials: in the command's fresh process the kernel's own
 		 * values (AT_SECURE included: ruid != euid, capabilities); a
 		 * library caller's are those its program gets (creds.c). */
-		case AT_UID:    if (!h->fresh) v = b->creds.ruid; break;
-		case AT_EUID:   if (!h->fresh) v = b->creds.new_euid; break;
-		case AT_GID:    if (!h->fresh) v = b->creds.rgid; break;
-		case AT_EGID:   if (!h->fresh) v = b->creds.new_egid; break;
-		case AT_SECURE: if (!h->fresh) v = (uint64_t)b->creds.secureexec; break;
-		case AT_RANDOM: v = u_rand; break;
-		case AT_EXECFN: v = u_execfn; break;
-		case AT_PLATFORM: v = u_plat; break;
-		case AT_EXECFD: continue; /* binfmt_misc only */
+		case AT_UID:
+			if (!h->fresh)
+				v = b->creds.ruid;
+			break;
+		case AT_EUID:
+			if (!h->fresh)
+				v = b->creds.new_euid;
+			break;
+		case AT_GID:
+			if (!h->fresh)
+				v = b->creds.rgid;
+			break;
+		case AT_EGID:
+			if (!h->fresh)
+				v = b->creds.new_egid;
+			break;
+		case AT_SECURE:
+			if (!h->fresh)
+				v = (uint64_t)b->creds.secureexec;
+			break;
+		case AT_RANDOM:
+			v = u_rand;
+			break;
+		case AT_EXECFN:
+			v = u_execfn;
+			break;
+		case AT_PLATFORM:
+			v = u_plat;
+			break;
+		case AT_EXECFD:
+			continue; /* binfmt_misc only */
 		}
 		b->auxv[2 * n] = a[0];
 		b->auxv[2 * n + 1] = v;
@@ -122,7 +160,7 @@ int build_stack(struct bprm *b, struct host *h)
 	if (r)
 		return r;
 
-	p = top - sizeof(uint64_t);   /* the zero word at the very top */
+	p = top - sizeof(uint64_t); /* the zero word at the very top */
 	strings_lo = p - total;
 	p = strings_lo;
 	if (b->randomize)

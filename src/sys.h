@@ -15,8 +15,14 @@ static inline int sys_openat(int dirfd, const char *path, int flags, int mode)
 {
 	return (int)sys_call4(SYS_openat, dirfd, path, flags, mode);
 }
-static inline int sys_close(int fd) { return (int)sys_call1(SYS_close, fd); }
-static inline long sys_read(int fd, void *buf, size_t n) { return sys_call3(SYS_read, fd, buf, n); }
+static inline int sys_close(int fd)
+{
+	return (int)sys_call1(SYS_close, fd);
+}
+static inline long sys_read(int fd, void *buf, size_t n)
+{
+	return sys_call3(SYS_read, fd, buf, n);
+}
 static inline long sys_write(int fd, const void *buf, size_t n)
 {
 	return sys_call3(SYS_write, fd, buf, n);
@@ -57,8 +63,12 @@ static inline long sys_getrandom(void *buf, size_t n, unsigned flags)
 {
 	return sys_call3(SYS_getrandom, buf, n, flags);
 }
-static inline int sys_personality(unsigned long p) { return (int)sys_call1(SYS_personality, p); }
-static inline int sys_prctl(int op, unsigned long a, unsigned long b, unsigned long c, unsigned long d)
+static inline int sys_personality(unsigned long p)
+{
+	return (int)sys_call1(SYS_personality, p);
+}
+static inline int sys_prctl(int op, unsigned long a, unsigned long b, unsigned long c,
+			    unsigned long d)
 {
 	return (int)sys_call5(SYS_prctl, op, a, b, c, d);
 }
@@ -66,7 +76,10 @@ static inline int sys_memfd_create(const char *name, unsigned flags)
 {
 	return (int)sys_call2(SYS_memfd_create, name, flags);
 }
-static inline int sys_getrlimit(int res, void *rl) { return (int)sys_call2(SYS_getrlimit, res, rl); }
+static inline int sys_getrlimit(int res, void *rl)
+{
+	return (int)sys_call2(SYS_getrlimit, res, rl);
+}
 static inline __attribute__((noreturn)) void sys_exit_group(int code)
 {
 	for (;;)

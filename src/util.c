@@ -72,7 +72,8 @@ int ufmt(char *buf, size_t n, const char *fmt, va_list ap)
 			break;
 		case 'd': {
 			long v = lng ? va_arg(ap, long) : va_arg(ap, int);
-			sl = put_num(num, v < 0 ? -(unsigned long)v : (unsigned long)v, 10, v < 0, 0);
+			sl = put_num(num, v < 0 ? -(unsigned long)v : (unsigned long)v, 10, v < 0,
+				     0);
 			break;
 		}
 		case 'u':
@@ -92,7 +93,7 @@ int ufmt(char *buf, size_t n, const char *fmt, va_list ap)
 		default:
 			return -1;
 		}
-emit:
+	emit:
 		for (size_t i = 0; i < sl; i++, len++)
 			if (len + 1 < n)
 				buf[len] = s[i];
@@ -186,7 +187,8 @@ int arena_init(struct arena *a, size_t size)
 	size = PAGE_ALIGN(size);
 	p = scratch_mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (sys_is_err(p))
-		return uexec_fail((int)-p, "cannot map %lu bytes of scratch memory", (unsigned long)size);
+		return uexec_fail((int)-p, "cannot map %lu bytes of scratch memory",
+				  (unsigned long)size);
 	a->base = (uint64_t)p;
 	a->size = size;
 	a->used = 0;

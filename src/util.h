@@ -26,7 +26,7 @@ HIDDEN void uexec_clear_error(void);
 /* A bump allocator over mmap'd memory; everything is dropped at once. */
 struct arena {
 	uint64_t base, size, used;
-	int mapped;             /* its own mapping, unmapped when released */
+	int mapped; /* its own mapping, unmapped when released */
 };
 HIDDEN int arena_init(struct arena *a, size_t size);
 HIDDEN void *arena_alloc(struct arena *a, size_t size);

@@ -83,14 +83,14 @@ static uint64_t align_up(uint64_t at, uint64_t align)
 /* Adds to bytes[flags] each allocated section of a PT_LOAD of those
  * flags, in address order, at the next offset its alignment allows (in
  * the first PT_LOAD that holds it).  by: scratch for sec->n spans. */
-static void pack_sections(const struct elf_image *im, const struct sections *sec,
-			  struct span *by, uint64_t bytes[8])
+static void pack_sections(const struct elf_image *im, const struct sections *sec, struct span *by,
+			  uint64_t bytes[8])
 {
 	unsigned n = 0;
 
 	for (unsigned k = 1; k < sec->n; k++) /* by address, then index */
 		if (sec->sh[k].sh_flags & SHF_ALLOC)
-			by[n++] = (struct span){ sec->sh[k].sh_addr, k };
+			by[n++] = (struct span){sec->sh[k].sh_addr, k};
 	sort_spans(by, n);
 	for (unsigned i = 0; i < n; i++) {
 		const Elf64_Shdr *sh = &sec->sh[by[i].hi];
@@ -115,7 +115,7 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 	struct span *sp = arena_alloc(a, (sec->n + 2) * sizeof(*sp));
 	struct span *vm = arena_alloc(a, 2 * im->phnum * sizeof(*vm) + 1);
 	struct seg_map *seg = arena_alloc(a, 2 * im->phnum * sizeof(*seg) + 1);
-	uint64_t perm_bytes[8] = { 0 }, hdr_hi = im->eh.e_phoff + im->phnum * sizeof(Elf64_Phdr);
+	uint64_t perm_bytes[8] = {0}, hdr_hi = im->eh.e_phoff + im->phnum * sizeof(Elf64_Phdr);
 	unsigned nseg, nvm = 0;
 
 	memset(w, 0, sizeof(*w));
@@ -126,10 +126,10 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 	/* what the file holds on purpose: sections with bytes, the headers */
 	for (unsigned i = 1; i < sec->n; i++)
 		if (sec->sh[i].sh_type != SHT_NOBITS && sec->sh[i].sh_size)
-			sp[nsp++] = (struct span){ sec->sh[i].sh_offset,
-						   sec->sh[i].sh_offset + sec->sh[i].sh_size };
-	sp[nsp++] = (struct span){ 0, sizeof(Elf64_Ehdr) };
-	sp[nsp++] = (struct span){ im->eh.e_phoff, hdr_hi };
+			sp[nsp++] = (struct span){sec->sh[i].sh_offset,
+						  sec->sh[i].sh_offset + sec->sh[i].sh_size};
+	sp[nsp++] = (struct span){0, sizeof(Elf64_Ehdr)};
+	sp[nsp++] = (struct span){im->eh.e_phoff, hdr_hi};
 	sort_spans(sp, nsp);
 
 	for (unsigned i = 0; i < im->phnum; i++) {
@@ -152,14 +152,16 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 
 			if (j == i || q->p_type != PT_LOAD || !q->p_filesz || !p->p_filesz)
 				continue;
-			l->shared += overlap(PS(p->p_offset, page), PA(p->p_offset + p->p_filesz, page),
-					     PS(q->p_offset, page), PA(q->p_offset + q->p_filesz, page)) /
-				     page;
+			l->shared +=
+			    overlap(PS(p->p_offset, page), PA(p->p_offset + p->p_filesz, page),
+				    PS(q->p_offset, page), PA(q->p_offset + q->p_filesz, page)) /
+			    page;
 			if (j > i)
 				w->twice_pages += overlap(PS(p->p_offset, page),
 							  PA(p->p_offset + p->p_filesz, page),
 							  PS(q->p_offset, page),
-							  PA(q->p_offset + q->p_filesz, page)) / page;
+							  PA(q->p_offset + q->p_filesz, page)) /
+						  page;
 		}
 		w->padding += l->padding;
 		w->rounding += l->head + l->tail;
@@ -176,7 +178,7 @@ int waste_compute(struct arena *a, const struct elf_image *im, const struct sect
 	/* the pages mapped: the union of every VMA at this page size */
 	nseg = plan_load_pages(im, page, seg);
 	for (unsigned i = 0; i < nseg; i++)
-		vm[nvm++] = (struct span){ seg[i].addr, seg[i].addr + seg[i].len };
+		vm[nvm++] = (struct span){seg[i].addr, seg[i].addr + seg[i].len};
 	sort_spans(vm, nvm);
 	{
 		uint64_t total = 0, lo = 0, hi = 0;
@@ -229,7 +231,8 @@ void verdicts(const struct elf_image *im, uint64_t page, struct verdicts *v)
 
 			for (unsigned j = 0; j < im->phnum; j++) {
 				const Elf64_Phdr *q = &im->ph[j];
-				uint64_t below = overlap(lo, p->p_vaddr, q->p_vaddr, q->p_vaddr + q->p_memsz);
+				uint64_t below =
+				    overlap(lo, p->p_vaddr, q->p_vaddr, q->p_vaddr + q->p_memsz);
 				uint64_t above = overlap(p->p_vaddr + p->p_memsz, hi, q->p_vaddr,
 							 q->p_vaddr + q->p_memsz);
 				char f[4];
@@ -256,8 +259,8 @@ void verdicts(const struct elf_image *im, uint64_t page, struct verdicts *v)
 			     (unsigned long)p->p_vaddr, (unsigned long)p->p_offset,
 			     (unsigned long)page);
 		if (p->p_align < page)
-			fail(&v->rule[BIONIC_LOADS], "phdr %u (LOAD): p_align %#lx is below %#lx", i,
-			     (unsigned long)p->p_align, (unsigned long)page);
+			fail(&v->rule[BIONIC_LOADS], "phdr %u (LOAD): p_align %#lx is below %#lx",
+			     i, (unsigned long)p->p_align, (unsigned long)page);
 		for (unsigned j = i + 1; j < im->phnum; j++) {
 			const Elf64_Phdr *q = &im->ph[j];
 			uint64_t both;
@@ -273,14 +276,13 @@ void verdicts(const struct elf_image *im, uint64_t page, struct verdicts *v)
 			flags_str(p->p_flags, f);
 			flags_str(q->p_flags, g);
 			fail(&v->rule[PERMISSIONS_EXACT],
-			     "phdr %u (LOAD %s) and phdr %u (LOAD %s) share the page at %#lx", i, f, j,
-			     g,
+			     "phdr %u (LOAD %s) and phdr %u (LOAD %s) share the page at %#lx", i, f,
+			     j, g,
 			     (unsigned long)(PS(p->p_vaddr, page) > PS(q->p_vaddr, page)
-						     ? PS(p->p_vaddr, page)
-						     : PS(q->p_vaddr, page)));
+						 ? PS(p->p_vaddr, page)
+						 : PS(q->p_vaddr, page)));
 		}
 	}
 }
 
-const char *const verdict_names[NVERDICTS] = { "kernel_maps", "permissions_exact",
-					       "bionic_loads" };
+const char *const verdict_names[NVERDICTS] = {"kernel_maps", "permissions_exact", "bionic_loads"};

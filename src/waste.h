@@ -9,10 +9,10 @@ struct elf_image;
 struct sections;
 
 struct load_waste {
-	unsigned phdr;          /* its index in the program header table */
-	uint64_t padding;       /* file bytes no section holds */
-	uint64_t head, tail;    /* memory before and after its content in its pages */
-	uint64_t shared;        /* its file pages another PT_LOAD maps too */
+	unsigned phdr;	     /* its index in the program header table */
+	uint64_t padding;    /* file bytes no section holds */
+	uint64_t head, tail; /* memory before and after its content in its pages */
+	uint64_t shared;     /* its file pages another PT_LOAD maps too */
 };
 
 struct waste {
@@ -28,8 +28,8 @@ HIDDEN int waste_compute(struct arena *a, const struct elf_image *im, const stru
 
 enum { KERNEL_MAPS, PERMISSIONS_EXACT, BIONIC_LOADS, NVERDICTS };
 struct rule {
-	unsigned failures;      /* 0: the rule holds */
-	char why[200];          /* the first failure */
+	unsigned failures; /* 0: the rule holds */
+	char why[200];	   /* the first failure */
 };
 struct verdicts {
 	uint64_t page;

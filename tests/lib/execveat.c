@@ -63,8 +63,8 @@ static int open_or_die(const char *path, int flags)
 /* One exec in a fork()ed child: the child's output, then "status=...". */
 static void run(int uexec, int dirfd, const char *path, int flags, char *out, size_t cap)
 {
-	char *argv[] = { "execveat-test", "arg one", NULL };
-	char *envp[] = { "E=1", NULL };
+	char *argv[] = {"execveat-test", "arg one", NULL};
+	char *envp[] = {"E=1", NULL};
 	int p[2], st;
 	size_t len;
 	pid_t pid;
@@ -172,9 +172,9 @@ int main(int argc, char **argv)
 	char full[PATH_MAX], full_symlink[PATH_MAX], full_script[PATH_MAX], script[PATH_MAX + 8];
 	char *lp, *lps;
 	struct stat st;
-	int fd, fd_path, fd_symlink, fd_script, fd_cloexec, fd_script_cloexec, fd_eph,
-		fd_eph_path, fd_script_eph, dot, dot_path, dot_cloexec, subdir, subdir_eph, root,
-		fd_long, fd_long_script;
+	int fd, fd_path, fd_symlink, fd_script, fd_cloexec, fd_script_cloexec, fd_eph, fd_eph_path,
+	    fd_script_eph, dot, dot_path, dot_cloexec, subdir, subdir_eph, root, fd_long,
+	    fd_long_script;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: execveat SHOWARGS\n");

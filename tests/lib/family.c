@@ -78,7 +78,8 @@ static char *run_child(call_fn call, int u, void *arg)
 		}
 	}
 	n = strlen(out[u]);
-	snprintf(out[u] + n, sizeof(out[u]) - n, "status=%d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	snprintf(out[u] + n, sizeof(out[u]) - n, "status=%d\n",
+		 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return out[u];
 }
 
@@ -102,11 +103,11 @@ struct vp {
 static void do_execvp(int u, void *arg)
 {
 	struct vp *c = arg;
-	char *argv[] = { (char *)c->file, "one", "two words", NULL };
+	char *argv[] = {(char *)c->file, "one", "two words", NULL};
 
 	if (strcmp(c->file, "script") == 0) /* sh tries to open argv[1] otherwise */
 		argv[0] = "script";
-	char *env[] = { "ONLY=1", NULL };
+	char *env[] = {"ONLY=1", NULL};
 
 	if (c->path)
 		setenv("PATH", c->path, 1);
@@ -122,7 +123,7 @@ static void do_execvp(int u, void *arg)
 
 static void do_execv(int u, void *arg)
 {
-	char *argv[] = { "name", "a", NULL };
+	char *argv[] = {"name", "a", NULL};
 
 	(void)arg;
 	u ? uexec_execv(showargs, argv) : execv(showargs, argv);
@@ -145,7 +146,7 @@ static void do_execlp(int u, void *arg)
 
 static void do_execle(int u, void *arg)
 {
-	char *env[] = { "A=1", "B=2", "C=3", NULL };
+	char *env[] = {"A=1", "B=2", "C=3", NULL};
 
 	(void)arg;
 	u ? uexec_execle(showargs, "le0", "le1", (char *)NULL, env)
@@ -188,15 +189,14 @@ static void *thread_spin(void *arg)
 	return NULL;
 }
 
-
 /* The [stack] line of a shell started by uexec_spawn() in one mode: the
  * shell reads its own maps with a builtin (no exec of its own). */
 static void stack_of(int fresh, const char *cmd, char *out, size_t n)
 {
-	char *argv[] = { "/bin/sh", "-c",
-			 "while read -r l; do case $l in *'[stack]'*) echo \"$l\";; esac; "
-			 "done </proc/self/maps",
-			 NULL };
+	char *argv[] = {"/bin/sh", "-c",
+			"while read -r l; do case $l in *'[stack]'*) echo \"$l\";; esac; "
+			"done </proc/self/maps",
+			NULL};
 	uexec_spawn_file_actions_t fa;
 	uexec_spawnattr_t at;
 	int p[2], pid, st;
@@ -259,36 +259,46 @@ int main(int argc, char **argv)
 	{
 		char p1[300], p2[300], p3[300], p4[300];
 		struct vp cases[] = {
-			{ "showargs", dir, NULL, 0 },
-			{ "showargs", dir, NULL, 1 },
-			{ "true", NULL, NULL, 0 },
-			{ "no-such-program", dir, NULL, 0 },
-			{ "showargs", p1, NULL, 0 },   /* noexec dir only: EACCES */
-			{ "showargs", p2, NULL, 0 },   /* noexec dir, then the real one */
-			{ "showargs", ":/nonexistent", dir, 0 }, /* empty element: cwd */
-			{ "script", dir, NULL, 0 },    /* ENOEXEC: /bin/sh */
-			{ "./showargs", "/nonexistent", dir, 0 },
-			{ "", dir, NULL, 0 },
-			{ longname, dir, NULL, 0 },
-			{ "showargs", p3, NULL, 0 },   /* ENOTDIR element skipped */
-			{ "showargs", p4, NULL, 0 },   /* ELOOP ends the search */
+		    {"showargs", dir, NULL, 0},
+		    {"showargs", dir, NULL, 1},
+		    {"true", NULL, NULL, 0},
+		    {"no-such-program", dir, NULL, 0},
+		    {"showargs", p1, NULL, 0},		   /* noexec dir only: EACCES */
+		    {"showargs", p2, NULL, 0},		   /* noexec dir, then the real one */
+		    {"showargs", ":/nonexistent", dir, 0}, /* empty element: cwd */
+		    {"script", dir, NULL, 0},		   /* ENOEXEC: /bin/sh */
+		    {"./showargs", "/nonexistent", dir, 0},
+		    {"", dir, NULL, 0},
+		    {longname, dir, NULL, 0},
+		    {"showargs", p3, NULL, 0}, /* ENOTDIR element skipped */
+		    {"showargs", p4, NULL, 0}, /* ELOOP ends the search */
 		};
-		const char *names[] = { "execvp found in PATH", "execvpe with its own environment",
-					"execvp, PATH unset: /bin:/usr/bin", "execvp, not found: ENOENT",
-					"execvp, only a non-executable match: EACCES",
-					"execvp, EACCES then found: runs it",
-					"execvp, an empty PATH element is the current directory",
-					"execvp, no #! and no ELF: run by /bin/sh",
-					"execvp with a slash: no search",
-					"execvp of an empty name: ENOENT",
-					"execvp of a name over NAME_MAX: ENAMETOOLONG",
-					"execvp, a PATH element that is a file: skipped",
-					"execvp, a symlink loop: ELOOP ends the search" };
-		const char *want[] = { "argv.2=two words", "envc=1", "status=", "errno=ENOENT",
-				       "errno=EACCES", "argv.1=one", "argv.0=showargs",
-				       "script ran with one two words", "argv.0=./showargs",
-				       "errno=ENOENT", "errno=ENAMETOOLONG", "argv.1=one",
-				       "errno=ELOOP" };
+		const char *names[] = {"execvp found in PATH",
+				       "execvpe with its own environment",
+				       "execvp, PATH unset: /bin:/usr/bin",
+				       "execvp, not found: ENOENT",
+				       "execvp, only a non-executable match: EACCES",
+				       "execvp, EACCES then found: runs it",
+				       "execvp, an empty PATH element is the current directory",
+				       "execvp, no #! and no ELF: run by /bin/sh",
+				       "execvp with a slash: no search",
+				       "execvp of an empty name: ENOENT",
+				       "execvp of a name over NAME_MAX: ENAMETOOLONG",
+				       "execvp, a PATH element that is a file: skipped",
+				       "execvp, a symlink loop: ELOOP ends the search"};
+		const char *want[] = {"argv.2=two words",
+				      "envc=1",
+				      "status=",
+				      "errno=ENOENT",
+				      "errno=EACCES",
+				      "argv.1=one",
+				      "argv.0=showargs",
+				      "script ran with one two words",
+				      "argv.0=./showargs",
+				      "errno=ENOENT",
+				      "errno=ENAMETOOLONG",
+				      "argv.1=one",
+				      "errno=ELOOP"};
 
 		snprintf(p1, sizeof(p1), "%s", bad);
 		snprintf(p2, sizeof(p2), "%s:%s", bad, dir);
@@ -304,7 +314,7 @@ int main(int argc, char **argv)
 
 	/* uexec_spawn: errors are the return value, no child is left */
 	{
-		char *av[] = { "/nonexistent/program", NULL };
+		char *av[] = {"/nonexistent/program", NULL};
 		pid_t p;
 
 		e = uexec_spawn(&pid, av[0], NULL, NULL, av, environ);
@@ -316,18 +326,21 @@ int main(int argc, char **argv)
 		tap(e == ENOENT, "posix_spawn of it too (%s)", strerrorname_np(e));
 	}
 	{
-		char *av[] = { "true", NULL };
+		char *av[] = {"true", NULL};
 
 		setenv("PATH", "/bin:/usr/bin", 1);
 		e = uexec_spawnp(&pid, "true", NULL, NULL, av, environ);
 		if (e == 0)
 			waitpid(pid, &st, 0);
-		tap(e == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "uexec_spawnp finds true in PATH");
+		tap(e == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "uexec_spawnp finds true in PATH");
 	}
 	{
 		uexec_spawnattr_t at;
-		char *av[] = { "/bin/sh", "-c", "ps -o sid= -p $$ | tr -d ' ' >/dev/null; "
-					       "[ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ] && exit 7", NULL };
+		char *av[] = {"/bin/sh", "-c",
+			      "ps -o sid= -p $$ | tr -d ' ' >/dev/null; "
+			      "[ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ] && exit 7",
+			      NULL};
 
 		uexec_spawnattr_init(&at);
 		at.flags = UEXEC_SPAWN_SETSID;
@@ -339,7 +352,7 @@ int main(int argc, char **argv)
 	}
 	{
 		pthread_t t;
-		char *av[] = { "/bin/sh", "-c", "exit 5", NULL };
+		char *av[] = {"/bin/sh", "-c", "exit 5", NULL};
 
 		pthread_create(&t, NULL, thread_spin, NULL);
 		e = spawn_status(0, NULL, av, &st);
@@ -353,7 +366,7 @@ int main(int argc, char **argv)
 		ssize_t n;
 
 		if (pipe(p) == 0 && (pid = fork()) == 0) {
-			char *av[] = { "/bin/sh", "-c", "echo hi from sh; exit 4", NULL };
+			char *av[] = {"/bin/sh", "-c", "echo hi from sh; exit 4", NULL};
 			char line[200];
 			int e1, e2, e3, st1 = -1;
 
@@ -370,7 +383,8 @@ int main(int argc, char **argv)
 			e3 = spawn_status(1, cmd, av, &st1);
 			snprintf(line, sizeof(line), "posix=%s%s uexec=%s:%d fresh=%s\n",
 				 e1 ? strerrorname_np(e1) : "ran:", e1 ? "" : "",
-				 e2 ? strerrorname_np(e2) : "ran", WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+				 e2 ? strerrorname_np(e2) : "ran",
+				 WIFEXITED(st) ? WEXITSTATUS(st) : -1,
 				 e3 ? strerrorname_np(e3) : "ran");
 			fflush(stdout);
 			if (write(1, line, strlen(line)) < 0)
@@ -383,7 +397,7 @@ int main(int argc, char **argv)
 			got += (size_t)n, res[got] = 0;
 		waitpid(pid, &st, 0);
 		tap(strstr(res, "hi from sh") && strstr(res, "uexec=ran:4") &&
-			    strstr(res, "fresh=EPERM"),
+			strstr(res, "fresh=EPERM"),
 		    "execve denied by seccomp: uexec_spawn runs the program, the fresh layout "
 		    "(which needs execve) fails with EPERM");
 		diag("%s", res);
@@ -398,7 +412,8 @@ int main(int argc, char **argv)
 		stack_of(0, NULL, b, sizeof(b));
 		stack_of(1, cmd, c, sizeof(c));
 		stack_of(1, cmd, d, sizeof(d));
-		tap(*a && strcmp(a, b) == 0, "execve-free siblings share the caller's [stack] place");
+		tap(*a && strcmp(a, b) == 0,
+		    "execve-free siblings share the caller's [stack] place");
 		FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "r");
 		int va = 2;
 
@@ -408,7 +423,8 @@ int main(int argc, char **argv)
 			fclose(f);
 		}
 		if (va == 0 || (personality(0xffffffff) & ADDR_NO_RANDOMIZE))
-			tap(*c && *d, "fresh-layout siblings: randomisation is off here, not compared");
+			tap(*c && *d,
+			    "fresh-layout siblings: randomisation is off here, not compared");
 		else
 			tap(*c && *d && strcmp(c, d) != 0 && strcmp(c, a) != 0,
 			    "fresh-layout siblings each get a [stack] of their own");

@@ -69,7 +69,7 @@ struct state {
 	int *tid_address;
 	char threads[64];
 };
-static const int act_sigs[6] = { SIGUSR1, SIGUSR2, SIGPIPE, SIGINT, SIGCHLD, 40 };
+static const int act_sigs[6] = {SIGUSR1, SIGUSR2, SIGPIPE, SIGINT, SIGCHLD, 40};
 
 static size_t read_text(const char *path, char *buf, size_t cap)
 {
@@ -141,7 +141,8 @@ static void take(struct state *s)
 	p = strstr(s->maps, "\nThreads:");
 	if (p)
 		snprintf(s->threads, sizeof(s->threads), "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
-	read_text("/proc/self/maps", s->maps, sizeof(s->maps)); /* last: nothing after it allocates */
+	read_text("/proc/self/maps", s->maps,
+		  sizeof(s->maps)); /* last: nothing after it allocates */
 }
 
 /* The first line where a and b differ, for the diagnostics. */
@@ -189,8 +190,9 @@ static int intact(const struct state *before)
 		if (a->sa_handler != b->sa_handler || a->sa_flags != b->sa_flags || !same_mask ||
 		    a->sa_restorer != b->sa_restorer) {
 			good = 0;
-			diag("sigaction(%d) changed: handler %p -> %p, flags %#x -> %#x", act_sigs[i],
-			     (void *)a->sa_handler, (void *)b->sa_handler, a->sa_flags, b->sa_flags);
+			diag("sigaction(%d) changed: handler %p -> %p, flags %#x -> %#x",
+			     act_sigs[i], (void *)a->sa_handler, (void *)b->sa_handler, a->sa_flags,
+			     b->sa_flags);
 		}
 	}
 	for (int sig = 1; sig <= 64; sig++)
@@ -204,12 +206,12 @@ static int intact(const struct state *before)
 		good = 0;
 		diag("sigaltstack changed");
 	}
-#define SAME(field, fmt)                                                                        \
-	do {                                                                                    \
-		if (before->field != now.field) {                                               \
-			good = 0;                                                               \
-			diag(#field " changed: " fmt " -> " fmt, before->field, now.field);     \
-		}                                                                               \
+#define SAME(field, fmt)                                                                           \
+	do {                                                                                       \
+		if (before->field != now.field) {                                                  \
+			good = 0;                                                                  \
+			diag(#field " changed: " fmt " -> " fmt, before->field, now.field);        \
+		}                                                                                  \
 	} while (0)
 	SAME(umask, "%#o");
 	SAME(personality, "%#x");
@@ -252,7 +254,7 @@ static int intact(const struct state *before)
 /* ---- the cases ---------------------------------------------------------- */
 
 static struct state before;
-static char *args[] = { "prog", "arg", NULL };
+static char *args[] = {"prog", "arg", NULL};
 
 struct call {
 	const char *label;
@@ -268,8 +270,8 @@ static void check(const char *fname, const char *label, int r, int e, int expect
 {
 	const char *reason = uexec_reason(), *threads = busy ? "2 threads: " : "";
 
-	tap(r == -1 && e == expect && reason && *reason, "%s%s %s: -1, %s (%s)", threads,
-	    fname, label, strerrorname_np(expect), reason ? reason : "NULL");
+	tap(r == -1 && e == expect && reason && *reason, "%s%s %s: -1, %s (%s)", threads, fname,
+	    label, strerrorname_np(expect), reason ? reason : "NULL");
 	if (r != -1 || e != expect)
 		diag("got %d, errno %s", r, strerrorname_np(e) ? strerrorname_np(e) : "?");
 	tap(intact(&before), "%s%s %s: the caller is intact", threads, fname, label);
@@ -278,14 +280,14 @@ static void check(const char *fname, const char *label, int r, int e, int expect
 /* With a second thread every call fails with EBUSY: the library refuses a
  * multi-threaded caller before it looks at its arguments.  The snapshot is
  * taken just before the call, with the case's own descriptors open. */
-#define TRY(fname, label, expect, call)                                                         \
-	do {                                                                                    \
-		int r_, e_;                                                                     \
-		take(&before);                                                                  \
-		errno = 12345;                                                                  \
-		r_ = (call);                                                                    \
-		e_ = errno;                                                                     \
-		check(fname, label, r_, e_, busy ? EBUSY : (expect));                           \
+#define TRY(fname, label, expect, call)                                                            \
+	do {                                                                                       \
+		int r_, e_;                                                                        \
+		take(&before);                                                                     \
+		errno = 12345;                                                                     \
+		r_ = (call);                                                                       \
+		e_ = errno;                                                                        \
+		check(fname, label, r_, e_, busy ? EBUSY : (expect));                              \
 	} while (0)
 
 static char path_buf[4096];
@@ -344,11 +346,9 @@ static const struct {
 	const char *variant;
 	int expect;
 } malformed[] = {
-	{ "dyn-filesz-gt-memsz", ENOEXEC }, { "dyn-interp-missing", ENOENT },
-	{ "dyn-interp-dir", EACCES },	    { "dyn-bad-magic", ENOEXEC },
-	{ "dyn-trunc-half", ENOEXEC },	    { "dyn-memsz-huge", ENOEXEC },
-	{ "spie-filesz-gt-memsz", ENOEXEC }, { "garbage-10", ENOEXEC },
-	{ "empty", ENOEXEC },
+    {"dyn-filesz-gt-memsz", ENOEXEC},  {"dyn-interp-missing", ENOENT}, {"dyn-interp-dir", EACCES},
+    {"dyn-bad-magic", ENOEXEC},	       {"dyn-trunc-half", ENOEXEC},    {"dyn-memsz-huge", ENOEXEC},
+    {"spie-filesz-gt-memsz", ENOEXEC}, {"garbage-10", ENOEXEC},	       {"empty", ENOEXEC},
 };
 
 /* Loaded before the first snapshot: large ones are mmap'd by malloc. */
@@ -491,10 +491,10 @@ static void warm_up(void)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_sig, .sa_flags = SA_RESTART | SA_ONSTACK };
+	struct sigaction sa = {.sa_handler = on_sig, .sa_flags = SA_RESTART | SA_ONSTACK};
 	static char altstack[65536];
-	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+	struct sigevent sev = {.sigev_notify = SIGEV_NONE};
 	timer_t timer;
 	sigset_t block;
 	pthread_t th;
@@ -573,7 +573,7 @@ int main(int argc, char **argv)
 	/* And the caller goes on: it still runs programs, with uexec too. */
 	{
 		char show[4096];
-		char *sargv[] = { "showargs", "after-failures", NULL };
+		char *sargv[] = {"showargs", "after-failures", NULL};
 		int st = -1;
 		pid_t pid;
 
@@ -591,7 +591,8 @@ int main(int argc, char **argv)
 		}
 		waitpid(pid, &st, 0);
 		tap(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "after all that, a fork()ed child still runs a program with uexec_execve (status %#x)",
+		    "after all that, a fork()ed child still runs a program with uexec_execve "
+		    "(status %#x)",
 		    st);
 	}
 	unlink("noexec");

@@ -35,8 +35,8 @@ static void *image;
 static size_t image_size;
 
 enum call { EXECVE, EXECVEAT, FEXECVE, MEM, NCALLS };
-static const char *const call_name[NCALLS] = { "execve", "execveat(AT_FDCWD)", "fexecve",
-						"execve_mem" };
+static const char *const call_name[NCALLS] = {"execve", "execveat(AT_FDCWD)", "fexecve",
+					      "execve_mem"};
 
 /* In the child: one exec, by the kernel or by uexec. */
 static void do_exec(enum call c, int uexec, char *const argv[], char *const envp[])
@@ -111,19 +111,19 @@ static int count(char *const *v)
 
 int main(int argc, char **argv)
 {
-	static char *const empty[] = { NULL }, *const empty_junk[] = { NULL, "junk", NULL },
-			   *const empty_string[] = { "", NULL };
+	static char *const empty[] = {NULL}, *const empty_junk[] = {NULL, "junk", NULL},
+			   *const empty_string[] = {"", NULL};
 	static const struct {
 		const char *name;
 		char *const *v;
-	} argvs[] = { { "argv NULL", NULL },
-		      { "argv { NULL }", empty },
-		      { "argv { NULL, \"junk\" }", empty_junk },
-		      { "argv { \"\" }", empty_string } };
+	} argvs[] = {{"argv NULL", NULL},
+		     {"argv { NULL }", empty},
+		     {"argv { NULL, \"junk\" }", empty_junk},
+		     {"argv { \"\" }", empty_string}};
 	const struct {
 		const char *name;
 		char *const *v;
-	} envps[] = { { "envp NULL", NULL }, { "envp { NULL }", empty }, { "envp environ", environ } };
+	} envps[] = {{"envp NULL", NULL}, {"envp { NULL }", empty}, {"envp environ", environ}};
 	static char kout[65536], uout[65536];
 	struct stat st;
 	int fd;
@@ -154,17 +154,19 @@ int main(int argc, char **argv)
 					 count(envps[e].v));
 				good = strncmp(uout, want, strlen(want)) == 0 &&
 				       strstr(uout, "status=0\n") != NULL;
-				tap(good, "uexec_%s, %s, %s: argc 1, argv[0] \"\"",
-				    call_name[c], argvs[a].name, envps[e].name);
+				tap(good, "uexec_%s, %s, %s: argc 1, argv[0] \"\"", call_name[c],
+				    argvs[a].name, envps[e].name);
 				tap(strcmp(kout, uout) == 0,
 				    "uexec_%s, %s, %s: the same as the kernel's", call_name[c],
 				    argvs[a].name, envps[e].name);
 				if (!good || strcmp(kout, uout)) {
 					diag("kernel:");
-					for (char *l = strtok(kout, "\n"); l; l = strtok(NULL, "\n"))
+					for (char *l = strtok(kout, "\n"); l;
+					     l = strtok(NULL, "\n"))
 						diag("  %s", l);
 					diag("uexec:");
-					for (char *l = strtok(uout, "\n"); l; l = strtok(NULL, "\n"))
+					for (char *l = strtok(uout, "\n"); l;
+					     l = strtok(NULL, "\n"))
 						diag("  %s", l);
 				}
 			}

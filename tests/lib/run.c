@@ -132,10 +132,10 @@ static void *slurp(const char *path, size_t *size)
 static void set_up_caller(void)
 {
 	static char altstack[1 << 16];
-	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
-	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_ONSTACK | SA_RESTART };
-	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
-	struct itimerspec its = { .it_value = { 1000, 0 } };
+	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_ONSTACK | SA_RESTART};
+	struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+	struct itimerspec its = {.it_value = {1000, 0}};
 	timer_t timer;
 	char *small, *big;
 
@@ -154,7 +154,8 @@ static void set_up_caller(void)
 	raise(SIGUSR1);
 	if (!got_usr1 || tls_value != 42 + (long)getpid())
 		die("handler or TLS");
-	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0 || timer_settime(timer, 0, &its, NULL) < 0)
+	if (timer_create(CLOCK_MONOTONIC, &sev, &timer) < 0 ||
+	    timer_settime(timer, 0, &its, NULL) < 0)
 		die("timer_create");
 	if (&__rseq_size == NULL || __rseq_size == 0 || sched_getcpu() < 0) {
 		errno = ENOSYS;
@@ -247,7 +248,8 @@ int main(int argc, char **argv)
 			uexec_spawn_file_actions_adddup2(&fa, 1, 5);
 			uexec_spawn_file_actions_addopen(&fa, 4, "/dev/null", O_RDONLY, 0);
 			uexec_spawnattr_init(&at);
-			at.flags = UEXEC_SPAWN_SETSIGMASK | UEXEC_SPAWN_SETSIGDEF | UEXEC_SPAWN_SETPGROUP;
+			at.flags =
+			    UEXEC_SPAWN_SETSIGMASK | UEXEC_SPAWN_SETSIGDEF | UEXEC_SPAWN_SETPGROUP;
 			at.sigmask = 1ULL << (SIGUSR2 - 1);
 			at.sigdefault = 1ULL << (SIGINT - 1);
 			if (strcmp(mode, "spawn-fresh") == 0) {
@@ -264,8 +266,9 @@ int main(int argc, char **argv)
 			posix_spawn_file_actions_adddup2(&fa, 1, 5);
 			posix_spawn_file_actions_addopen(&fa, 4, "/dev/null", O_RDONLY, 0);
 			posix_spawnattr_init(&at);
-			posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-							      POSIX_SPAWN_SETPGROUP);
+			posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+							  POSIX_SPAWN_SETSIGDEF |
+							  POSIX_SPAWN_SETPGROUP);
 			posix_spawnattr_setsigmask(&at, &mask);
 			posix_spawnattr_setsigdefault(&at, &dfl);
 			e = posix_spawn(&pid, prog, &fa, &at, args, environ);

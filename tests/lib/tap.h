@@ -12,8 +12,7 @@
 static int tap_failed;
 
 /* One case: ok unless cond is 0. */
-__attribute__((format(printf, 2, 3)))
-static void tap(int cond, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void tap(int cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,8 +26,7 @@ static void tap(int cond, const char *fmt, ...)
 		tap_failed = 1;
 }
 
-__attribute__((format(printf, 1, 2)))
-static void diag(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void diag(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -28,7 +28,7 @@ static char *filled(size_t size, char c)
 
 int main(int argc, char **argv)
 {
-	char *args[1024] = { NULL }, *env[3] = { "A=1", NULL, NULL };
+	char *args[1024] = {NULL}, *env[3] = {"A=1", NULL, NULL};
 	size_t size;
 	struct rlimit rl;
 	int n = 0;

@@ -3,7 +3,7 @@
  * relocated at load), writable data and bss. */
 static int counter;
 int data_word = 42;
-static const char *const names[] = { "one", "two", "three" };
+static const char *const names[] = {"one", "two", "three"};
 
 const char *plan_name(int i)
 {

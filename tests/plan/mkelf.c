@@ -16,18 +16,20 @@
 
 int main(int argc, char **argv)
 {
-	static const unsigned char code[] = { 0xb8, 60, 0, 0, 0,   /* mov $60, %eax */
-					      0x31, 0xff,          /* xor %edi, %edi */
-					      0x0f, 0x05 };        /* syscall */
-	Elf64_Ehdr eh = { 0 };
-	Elf64_Phdr ph[16] = { 0 };
+	static const unsigned char code[] = {0xb8, 60,	 0, 0, 0, /* mov $60, %eax */
+					     0x31, 0xff,	  /* xor %edi, %edi */
+					     0x0f, 0x05};	  /* syscall */
+	Elf64_Ehdr eh = {0};
+	Elf64_Phdr ph[16] = {0};
 	unsigned char *file;
 	size_t size = 0;
 	int n = 0;
 	FILE *f;
 
 	if (argc < 3 || argc - 2 > 16) {
-		fprintf(stderr, "usage: mkelf OUT load:FLAGS:VADDR:OFFSET:SIZE:ALIGN|relro:VADDR:SIZE...\n");
+		fprintf(
+		    stderr,
+		    "usage: mkelf OUT load:FLAGS:VADDR:OFFSET:SIZE:ALIGN|relro:VADDR:SIZE...\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++, n++) {
@@ -35,18 +37,27 @@ int main(int argc, char **argv)
 		unsigned long v, o, s, a;
 
 		if (sscanf(argv[i], "load:%7[rwx]:%lx:%lx:%lx:%lx", fl, &v, &o, &s, &a) == 5) {
-			ph[n] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_vaddr = v, .p_paddr = v,
-					      .p_offset = o, .p_filesz = s, .p_memsz = s, .p_align = a,
-					      .p_flags = (strchr(fl, 'r') ? PF_R : 0) |
-							 (strchr(fl, 'w') ? PF_W : 0) |
-							 (strchr(fl, 'x') ? PF_X : 0) };
+			ph[n] = (Elf64_Phdr){.p_type = PT_LOAD,
+					     .p_vaddr = v,
+					     .p_paddr = v,
+					     .p_offset = o,
+					     .p_filesz = s,
+					     .p_memsz = s,
+					     .p_align = a,
+					     .p_flags = (strchr(fl, 'r') ? PF_R : 0) |
+							(strchr(fl, 'w') ? PF_W : 0) |
+							(strchr(fl, 'x') ? PF_X : 0)};
 			if (o + s > size)
 				size = o + s;
 			if ((ph[n].p_flags & PF_X) && !eh.e_entry)
 				eh.e_entry = v;
 		} else if (sscanf(argv[i], "relro:%lx:%lx", &v, &s) == 2) {
-			ph[n] = (Elf64_Phdr){ .p_type = PT_GNU_RELRO, .p_vaddr = v, .p_paddr = v,
-					      .p_memsz = s, .p_flags = PF_R, .p_align = 1 };
+			ph[n] = (Elf64_Phdr){.p_type = PT_GNU_RELRO,
+					     .p_vaddr = v,
+					     .p_paddr = v,
+					     .p_memsz = s,
+					     .p_flags = PF_R,
+					     .p_align = 1};
 		} else {
 			fprintf(stderr, "mkelf: cannot read %s\n", argv[i]);
 			return 2;

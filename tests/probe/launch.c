@@ -31,13 +31,14 @@
 /* Descriptor numbers the probe's output (fd.N) is expected to show. */
 enum {
 	FD_CLOEXEC_FILE = 5, /* closed by exec */
-	FD_FILE = 6, /* kept, offset FILE_OFFSET */
-	FD_PIPE_READ = 7, /* kept, PIPE_BYTES unread */
+	FD_FILE = 6,	     /* kept, offset FILE_OFFSET */
+	FD_PIPE_READ = 7,    /* kept, PIPE_BYTES unread */
 	FD_CLOEXEC_PIPE = 8, /* the write end: closed by exec */
 };
-#define FILE_OFFSET 1234
-#define PIPE_BYTES "seven b"
-#define SIG_HANDLED_RT 40 /* a real-time signal: SIGRTMIN+6 under glibc (34), +5 under musl (35) */
+#define FILE_OFFSET    1234
+#define PIPE_BYTES     "seven b"
+#define SIG_HANDLED_RT 40 /* a real-time signal: SIGRTMIN+6 under glibc (34), +5 under musl (35)   \
+			   */
 #define SIG_IGNORED_RT 45
 #define SIG_BLOCKED_RT 50
 
@@ -155,9 +156,8 @@ static void fds_setup(const char *prog)
 
 static void timers_setup(void)
 {
-	struct itimerspec far = { .it_value = { 3600, 0 }, .it_interval = { 60, 0 } };
-	struct itimerval itv = { .it_interval = { 1234, 500000 },
-				 .it_value = { 3600, 0 } };
+	struct itimerspec far = {.it_value = {3600, 0}, .it_interval = {60, 0}};
+	struct itimerval itv = {.it_interval = {1234, 500000}, .it_value = {3600, 0}};
 	struct sigevent sev;
 	timer_t t;
 
@@ -168,15 +168,14 @@ static void timers_setup(void)
 	if (timer_create(CLOCK_MONOTONIC, &sev, &t) || timer_settime(t, 0, &far, NULL))
 		die("timer_create");
 	sev.sigev_notify = SIGEV_NONE;
-	if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &t) ||
-	    timer_settime(t, 0, &far, NULL))
+	if (timer_create(CLOCK_PROCESS_CPUTIME_ID, &sev, &t) || timer_settime(t, 0, &far, NULL))
 		die("timer_create");
 
 	/* Interval timers: kept. */
 	if (setitimer(ITIMER_REAL, &itv, NULL))
 		die("setitimer");
-	itv.it_interval = (struct timeval){ 0, 250000 };
-	itv.it_value = (struct timeval){ 1000, 0 };
+	itv.it_interval = (struct timeval){0, 250000};
+	itv.it_value = (struct timeval){1000, 0};
 	if (setitimer(ITIMER_PROF, &itv, NULL))
 		die("setitimer");
 }
@@ -184,7 +183,7 @@ static void timers_setup(void)
 static void altstack_setup(void)
 {
 	static char area[64 * 1024];
-	stack_t ss = { .ss_sp = area, .ss_size = sizeof(area), .ss_flags = 0 };
+	stack_t ss = {.ss_sp = area, .ss_size = sizeof(area), .ss_flags = 0};
 
 	/* Disabled by exec. */
 	if (sigaltstack(&ss, NULL))

@@ -22,31 +22,31 @@ static const struct {
 	const char *name;
 	enum aux_kind kind;
 } aux_names[] = {
-	{ AT_SYSINFO_EHDR, "AT_SYSINFO_EHDR", AUX_ADDR },
-	{ AT_MINSIGSTKSZ, "AT_MINSIGSTKSZ", AUX_VALUE },
-	{ AT_HWCAP, "AT_HWCAP", AUX_VALUE },
-	{ AT_PAGESZ, "AT_PAGESZ", AUX_VALUE },
-	{ AT_CLKTCK, "AT_CLKTCK", AUX_VALUE },
-	{ AT_PHDR, "AT_PHDR", AUX_ADDR },
-	{ AT_PHENT, "AT_PHENT", AUX_VALUE },
-	{ AT_PHNUM, "AT_PHNUM", AUX_VALUE },
-	{ AT_BASE, "AT_BASE", AUX_ADDR },
-	{ AT_FLAGS, "AT_FLAGS", AUX_VALUE },
-	{ AT_ENTRY, "AT_ENTRY", AUX_ADDR },
-	{ AT_UID, "AT_UID", AUX_VALUE },
-	{ AT_EUID, "AT_EUID", AUX_VALUE },
-	{ AT_GID, "AT_GID", AUX_VALUE },
-	{ AT_EGID, "AT_EGID", AUX_VALUE },
-	{ AT_SECURE, "AT_SECURE", AUX_VALUE },
-	{ AT_RANDOM, "AT_RANDOM", AUX_ADDR },
-	{ AT_HWCAP2, "AT_HWCAP2", AUX_VALUE },
-	{ AT_HWCAP3, "AT_HWCAP3", AUX_VALUE },
-	{ AT_HWCAP4, "AT_HWCAP4", AUX_VALUE },
-	{ AT_EXECFN, "AT_EXECFN", AUX_STRING },
-	{ AT_PLATFORM, "AT_PLATFORM", AUX_STRING },
-	{ AT_EXECFD, "AT_EXECFD", AUX_VALUE },
-	{ AT_RSEQ_FEATURE_SIZE, "AT_RSEQ_FEATURE_SIZE", AUX_VALUE },
-	{ AT_RSEQ_ALIGN, "AT_RSEQ_ALIGN", AUX_VALUE },
+    {AT_SYSINFO_EHDR, "AT_SYSINFO_EHDR", AUX_ADDR},
+    {AT_MINSIGSTKSZ, "AT_MINSIGSTKSZ", AUX_VALUE},
+    {AT_HWCAP, "AT_HWCAP", AUX_VALUE},
+    {AT_PAGESZ, "AT_PAGESZ", AUX_VALUE},
+    {AT_CLKTCK, "AT_CLKTCK", AUX_VALUE},
+    {AT_PHDR, "AT_PHDR", AUX_ADDR},
+    {AT_PHENT, "AT_PHENT", AUX_VALUE},
+    {AT_PHNUM, "AT_PHNUM", AUX_VALUE},
+    {AT_BASE, "AT_BASE", AUX_ADDR},
+    {AT_FLAGS, "AT_FLAGS", AUX_VALUE},
+    {AT_ENTRY, "AT_ENTRY", AUX_ADDR},
+    {AT_UID, "AT_UID", AUX_VALUE},
+    {AT_EUID, "AT_EUID", AUX_VALUE},
+    {AT_GID, "AT_GID", AUX_VALUE},
+    {AT_EGID, "AT_EGID", AUX_VALUE},
+    {AT_SECURE, "AT_SECURE", AUX_VALUE},
+    {AT_RANDOM, "AT_RANDOM", AUX_ADDR},
+    {AT_HWCAP2, "AT_HWCAP2", AUX_VALUE},
+    {AT_HWCAP3, "AT_HWCAP3", AUX_VALUE},
+    {AT_HWCAP4, "AT_HWCAP4", AUX_VALUE},
+    {AT_EXECFN, "AT_EXECFN", AUX_STRING},
+    {AT_PLATFORM, "AT_PLATFORM", AUX_STRING},
+    {AT_EXECFD, "AT_EXECFD", AUX_VALUE},
+    {AT_RSEQ_FEATURE_SIZE, "AT_RSEQ_FEATURE_SIZE", AUX_VALUE},
+    {AT_RSEQ_ALIGN, "AT_RSEQ_ALIGN", AUX_VALUE},
 };
 
 unsigned long auxv_get(const struct probe *p, unsigned long type)
@@ -80,8 +80,8 @@ static void auxv_values_report(struct probe *p)
 
 	order[0] = '\0';
 	for (int i = 0; i < p->nauxv; i++)
-		len += p_snprintf(order + len, sizeof(order) - len,
-			     i ? ",%lu" : "%lu", p->auxv[i].a_type);
+		len += p_snprintf(order + len, sizeof(order) - len, i ? ",%lu" : "%lu",
+				  p->auxv[i].a_type);
 	check(len < sizeof(order), "auxv.order_fits");
 	emit("auxv.order=%s", order);
 	emit("auxv.count=%d", p->nauxv);
@@ -102,8 +102,7 @@ static void auxv_values_report(struct probe *p)
 		if (aux_names[k].kind == AUX_VALUE)
 			emit("auxv.%s=0x%lx", aux_names[k].name, val);
 		else if (aux_names[k].kind == AUX_STRING)
-			emit("auxv.%s=%s", aux_names[k].name,
-			     val ? (const char *)val : "(null)");
+			emit("auxv.%s=%s", aux_names[k].name, val ? (const char *)val : "(null)");
 		if (aux_names[k].kind != AUX_VALUE)
 			emit_addr(aux_names[k].name, val);
 	}
@@ -130,30 +129,26 @@ static void auxv_checks(struct probe *p)
 	unsigned long ehdr = auxv_get(p, AT_SYSINFO_EHDR);
 	const struct elf_file *f = &p->prog;
 	size_t tbl = (size_t)f->ehdr.e_phnum * sizeof(Elf64_Phdr);
-	unsigned char zero[16] = { 0 };
+	unsigned char zero[16] = {0};
 	int vdso_ok = 0;
 
 	check(f->present, "prog.readable_by_execfn");
 	if (!f->present)
 		return;
 	check(auxv_get(p, AT_PHNUM) == f->ehdr.e_phnum &&
-		      auxv_get(p, AT_PHENT) == f->ehdr.e_phentsize,
+		  auxv_get(p, AT_PHENT) == f->ehdr.e_phentsize,
 	      "auxv.AT_PHNUM.matches_file");
-	check(phdr && p_memcmp((void *)phdr, f->phdr, tbl) == 0,
-	      "auxv.AT_PHDR.matches_file");
-	check(p->have_bias && phdr == p->bias + phdr_vaddr(f),
-	      "auxv.AT_PHDR.at_bias");
+	check(phdr && p_memcmp((void *)phdr, f->phdr, tbl) == 0, "auxv.AT_PHDR.matches_file");
+	check(p->have_bias && phdr == p->bias + phdr_vaddr(f), "auxv.AT_PHDR.at_bias");
 	check(p->have_bias && auxv_get(p, AT_ENTRY) == p->bias + f->ehdr.e_entry,
 	      "auxv.AT_ENTRY.at_bias");
 	if (f->interp[0])
-		check(p->have_interp_bias &&
-			      auxv_get(p, AT_BASE) == p->interp_bias,
+		check(p->have_interp_bias && auxv_get(p, AT_BASE) == p->interp_bias,
 		      "auxv.AT_BASE.is_interp");
 	else
 		check(auxv_get(p, AT_BASE) == 0, "auxv.AT_BASE.zero_static");
 
-	check(in_stack(p, random) && in_stack(p, random + 15),
-	      "auxv.AT_RANDOM.in_stack");
+	check(in_stack(p, random) && in_stack(p, random + 15), "auxv.AT_RANDOM.in_stack");
 	check(in_stack(p, random) && p_memcmp((void *)random, zero, 16) != 0,
 	      "auxv.AT_RANDOM.nonzero");
 	for (int i = 0; i < p->nmaps; i++)
@@ -161,9 +156,9 @@ static void auxv_checks(struct probe *p)
 			vdso_ok = p->maps[i].start == ehdr;
 	check(vdso_ok, "auxv.AT_SYSINFO_EHDR.is_vdso");
 	check(auxv_get(p, AT_UID) == (unsigned long)sc0(SYS_getuid) &&
-		      auxv_get(p, AT_EUID) == (unsigned long)sc0(SYS_geteuid) &&
-		      auxv_get(p, AT_GID) == (unsigned long)sc0(SYS_getgid) &&
-		      auxv_get(p, AT_EGID) == (unsigned long)sc0(SYS_getegid),
+		  auxv_get(p, AT_EUID) == (unsigned long)sc0(SYS_geteuid) &&
+		  auxv_get(p, AT_GID) == (unsigned long)sc0(SYS_getgid) &&
+		  auxv_get(p, AT_EGID) == (unsigned long)sc0(SYS_getegid),
 	      "auxv.ids_match_syscalls");
 }
 
@@ -189,8 +184,7 @@ static void stack_strings_report(struct probe *p, unsigned long top)
 	if (!in_stack(p, (unsigned long)execfn))
 		return;
 	next = execfn + p_strlen(execfn) + 1;
-	check((unsigned long)next + 8 == top && *(const long *)next == 0,
-	      "stack.zero_word_at_top");
+	check((unsigned long)next + 8 == top && *(const long *)next == 0, "stack.zero_word_at_top");
 	emit("stack.strings_size=0x%lx", top - (unsigned long)p->argv[0]);
 }
 
@@ -212,16 +206,14 @@ static void stack_layout_report(struct probe *p)
 	check(sp % 16 == 0, "stack.sp_aligned16");
 	check(in_stack(p, sp), "stack.sp_in_stack");
 	check((char **)(p->sp + 1) == p->argv && p->argv[p->argc] == NULL &&
-		      p->envp[p->envc] == NULL,
+		  p->envp[p->envc] == NULL,
 	      "stack.vectors_null_terminated");
-	check(random >= auxv_end && random - auxv_end < 16,
-	      "stack.random_above_auxv");
+	check(random >= auxv_end && random - auxv_end < 16, "stack.random_above_auxv");
 	emit("stack.auxv_to_random_gap=%ld", (long)(random - auxv_end));
 	if (!p->stack)
 		return;
 	stack_strings_report(p, top);
-	check(in_stack(p, platform) && platform == random + 16,
-	      "stack.platform_above_random");
+	check(in_stack(p, platform) && platform == random + 16, "stack.platform_above_random");
 	if (!in_stack(p, platform))
 		return;
 	plat_end = platform + p_strlen((const char *)platform) + 1;
@@ -268,8 +260,8 @@ static void stack_grow_report(struct probe *p)
 		hi = p_strtoul(c + 1, &c, 16);
 		while (i < n && maps[i] != '\n')
 			i++;
-		covered |= lo <= target && (unsigned long)p->sp < hi &&
-			   i >= 8 && p_strncmp(maps + i - 7, "[stack]", 7) == 0;
+		covered |= lo <= target && (unsigned long)p->sp < hi && i >= 8 &&
+			   p_strncmp(maps + i - 7, "[stack]", 7) == 0;
 	}
 	check(covered, "stack.grown_vma_is_stack");
 }
@@ -301,8 +293,7 @@ void probe_run(struct probe *p, long *sp)
 
 	execfn = (const char *)auxv_get(p, AT_EXECFN);
 	if (execfn && prog_read(&p->prog, execfn) == 0 && p->prog.interp[0])
-		check(elf_read(&p->interp, p->prog.interp) == 0,
-		      "interp.readable");
+		check(elf_read(&p->interp, p->prog.interp) == 0, "interp.readable");
 	maps_read(p);
 	maps_report(p);
 	auxv_checks(p);

@@ -35,14 +35,13 @@
 #define AT_MINSIGSTKSZ 51
 #endif
 
-#define PAGE_SIZE 4096UL
+#define PAGE_SIZE     4096UL
 #define PAGE_START(x) ((x) & ~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- raw system calls (x86-64 ABI), return -errno on failure ---------- */
-static inline long raw_syscall6(long n, long a, long b, long c, long d, long e,
-				long f)
+static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long r10 __asm__("r10") = d;
 	register long r8 __asm__("r8") = e;
@@ -51,21 +50,17 @@ static inline long raw_syscall6(long n, long a, long b, long c, long d, long e,
 
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
-			   "r"(r9)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
-#define sc0(n) raw_syscall6(n, 0, 0, 0, 0, 0, 0)
-#define sc1(n, a) raw_syscall6(n, (long)(a), 0, 0, 0, 0, 0)
-#define sc2(n, a, b) raw_syscall6(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define sc3(n, a, b, c) \
-	raw_syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define sc4(n, a, b, c, d) \
-	raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define sc5(n, a, b, c, d, e)                                            \
-	raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), \
-		     0)
+#define sc0(n)		   raw_syscall6(n, 0, 0, 0, 0, 0, 0)
+#define sc1(n, a)	   raw_syscall6(n, (long)(a), 0, 0, 0, 0, 0)
+#define sc2(n, a, b)	   raw_syscall6(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define sc3(n, a, b, c)	   raw_syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define sc4(n, a, b, c, d) raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+#define sc5(n, a, b, c, d, e)                                                                      \
+	raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /* ---- string helpers (no libc in the core) ------------------------------ */
 size_t p_strlen(const char *s);
@@ -75,8 +70,7 @@ int p_memcmp(const void *a, const void *b, size_t n);
 const char *p_basename(const char *path);
 unsigned long p_strtoul(const char *s, const char **end, int base);
 int p_fmt(char *buf, size_t size, const char *fmt, va_list ap);
-int p_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int p_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Read a whole (small, procfs) file into buf; returns length or -errno. */
 long read_file(const char *path, char *buf, size_t size);
@@ -84,8 +78,7 @@ long read_file(const char *path, char *buf, size_t size);
 /* ---- output: collected, sorted, written at the end --------------------- */
 void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "key=ok" when cond holds, else "FAIL key" and the probe exits 1. */
-void check(int cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Exact addresses are printed only with ADDR_NO_RANDOMIZE, under "R.". */
 void emit_addr(const char *key, unsigned long addr);
 void set_norandom(int norandom);
@@ -93,7 +86,7 @@ int flush_output(void);
 
 /* ---- the process as the probe sees it ---------------------------------- */
 #define MAX_PHDRS 64
-#define MAX_MAPS 512
+#define MAX_MAPS  512
 
 struct elf_file {
 	const char *path;
@@ -108,7 +101,7 @@ struct mapping {
 	unsigned long start, end, off, dev_major, dev_minor, ino;
 	char perms[5];
 	const char *name; /* points into the maps text; "" for anonymous */
-	char cls[64]; /* prog, interp, loader, [stack], file:NAME, anon... */
+	char cls[64];	  /* prog, interp, loader, [stack], file:NAME, anon... */
 };
 
 struct probe {
@@ -117,7 +110,7 @@ struct probe {
 	char **argv, **envp;
 	int envc;
 	Elf64_auxv_t *auxv;
-	int nauxv; /* entries before AT_NULL */
+	int nauxv;    /* entries before AT_NULL */
 	int norandom; /* ADDR_NO_RANDOMIZE: print exact addresses too */
 	struct elf_file prog, interp;
 	struct mapping maps[MAX_MAPS];

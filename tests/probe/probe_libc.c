@@ -19,7 +19,7 @@
 #endif
 
 static __thread int tls_value = 42;
-static __thread char tls_block[64] __attribute__((aligned(64))) = { 7 };
+static __thread char tls_block[64] __attribute__((aligned(64))) = {7};
 
 struct thread_view {
 	int value, block0, aligned;
@@ -42,18 +42,16 @@ static void *thread_main(void *arg)
 
 static void tls_report(void)
 {
-	struct thread_view main_view, thread_view = { 0, 0, 0 };
+	struct thread_view main_view, thread_view = {0, 0, 0};
 	pthread_t t;
 
 	tls_view(&main_view);
-	check(main_view.value == 42 && main_view.block0 == 7 &&
-		      main_view.aligned,
+	check(main_view.value == 42 && main_view.block0 == 7 && main_view.aligned,
 	      "tls.main_initialised");
 	check(pthread_create(&t, NULL, thread_main, &thread_view) == 0 &&
-		      pthread_join(t, NULL) == 0,
+		  pthread_join(t, NULL) == 0,
 	      "tls.thread_ran");
-	check(thread_view.value == 42 && thread_view.block0 == 7 &&
-		      thread_view.aligned,
+	check(thread_view.value == 42 && thread_view.block0 == 7 && thread_view.aligned,
 	      "tls.thread_initialised");
 	check(tls_value == 42, "tls.main_unchanged_by_thread");
 }
@@ -66,8 +64,7 @@ static void tls_report(void)
  */
 static void rseq_report_glibc(void)
 {
-	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() +
-					  __rseq_offset);
+	struct rseq *rs = (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
 	long r;
 
 	emit("rseq.glibc_size=%u", __rseq_size);

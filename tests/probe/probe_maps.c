@@ -16,9 +16,9 @@
 /* Kernel placement constants (arch/x86/include/asm/elf.h, mmap_rnd_bits 28
  * at most): where a PIE and the mmap area may land. */
 #define ELF_ET_DYN_BASE 0x555555554aaaUL
-#define PIE_RANGE (1UL << 40)
-#define MMAP_AREA_LOW 0x7e0000000000UL
-#define USER_TOP 0x800000000000UL
+#define PIE_RANGE	(1UL << 40)
+#define MMAP_AREA_LOW	0x7e0000000000UL
+#define USER_TOP	0x800000000000UL
 
 static char maps_text[128 * 1024];
 
@@ -55,13 +55,10 @@ int elf_read(struct elf_file *f, const char *path)
 	f->path = path;
 	if (fd < 0)
 		return -1;
-	if (sc2(SYS_fstat, fd, &st) < 0 ||
-	    pread_all(fd, &f->ehdr, sizeof(f->ehdr), 0) < 0 ||
+	if (sc2(SYS_fstat, fd, &st) < 0 || pread_all(fd, &f->ehdr, sizeof(f->ehdr), 0) < 0 ||
 	    p_memcmp(f->ehdr.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    f->ehdr.e_phentsize != sizeof(Elf64_Phdr) ||
-	    f->ehdr.e_phnum > MAX_PHDRS ||
-	    pread_all(fd, f->phdr, f->ehdr.e_phnum * sizeof(Elf64_Phdr),
-		      f->ehdr.e_phoff) < 0)
+	    f->ehdr.e_phentsize != sizeof(Elf64_Phdr) || f->ehdr.e_phnum > MAX_PHDRS ||
+	    pread_all(fd, f->phdr, f->ehdr.e_phnum * sizeof(Elf64_Phdr), f->ehdr.e_phoff) < 0)
 		goto out;
 	dev_split(st.st_dev, &f->dev_major, &f->dev_minor);
 	f->ino = st.st_ino;
@@ -98,8 +95,8 @@ int prog_read(struct elf_file *f, const char *path)
 			return elf_read(f, path);
 		while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
 			i++;
-		while (i < n && j < 255 && buf[i] != ' ' && buf[i] != '\t' &&
-		       buf[i] != '\n' && buf[i] != '\0')
+		while (i < n && j < 255 && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		       buf[i] != '\0')
 			names[depth][j++] = buf[i++];
 		names[depth][j] = '\0';
 		path = names[depth];
@@ -123,8 +120,7 @@ static void classify(struct probe *p, struct mapping *m)
 		p_snprintf(m->cls, sizeof(m->cls), "prog");
 	else if (same_file(m, &p->interp))
 		p_snprintf(m->cls, sizeof(m->cls), "interp");
-	else if (p_strncmp(base, "uexec", 5) == 0 ||
-		 p_strncmp(base, "memfd:uexec", 11) == 0)
+	else if (p_strncmp(base, "uexec", 5) == 0 || p_strncmp(base, "memfd:uexec", 11) == 0)
 		p_snprintf(m->cls, sizeof(m->cls), "loader");
 	else if (m->name[0] == '\0')
 		p_snprintf(m->cls, sizeof(m->cls), "anon");
@@ -185,8 +181,7 @@ static unsigned long max_align(const struct elf_file *f)
 	for (int i = 0; i < f->ehdr.e_phnum; i++) {
 		unsigned long a = f->phdr[i].p_align;
 
-		if (f->phdr[i].p_type == PT_LOAD && a && !(a & (a - 1)) &&
-		    a > align)
+		if (f->phdr[i].p_type == PT_LOAD && a && !(a & (a - 1)) && a > align)
 			align = a;
 	}
 	return align;
@@ -194,8 +189,8 @@ static unsigned long max_align(const struct elf_file *f)
 
 /* Bias = where the first PT_LOAD's first page is mapped, minus its page
  * start vaddr (the first mapping of the file at that offset). */
-static int bias_from_maps(const struct probe *p, const struct elf_file *f,
-			  const char *cls, unsigned long *bias)
+static int bias_from_maps(const struct probe *p, const struct elf_file *f, const char *cls,
+			  unsigned long *bias)
 {
 	const Elf64_Phdr *first = NULL;
 
@@ -207,8 +202,7 @@ static int bias_from_maps(const struct probe *p, const struct elf_file *f,
 	for (int i = 0; i < p->nmaps; i++) {
 		const struct mapping *m = &p->maps[i];
 
-		if (p_strcmp(m->cls, cls) == 0 &&
-		    m->off == PAGE_START(first->p_offset)) {
+		if (p_strcmp(m->cls, cls) == 0 && m->off == PAGE_START(first->p_offset)) {
 			*bias = m->start - PAGE_START(first->p_vaddr);
 			return 1;
 		}
@@ -247,18 +241,16 @@ static void load_report(struct probe *p)
 	emit_addr("bias", p->bias);
 	if (!f->interp[0])
 		return;
-	p->have_interp_bias = bias_from_maps(p, &p->interp, "interp",
-					     &p->interp_bias);
-	check(p->have_interp_bias && p->interp_bias % PAGE_SIZE == 0,
-	      "interp.mapped");
+	p->have_interp_bias = bias_from_maps(p, &p->interp, "interp", &p->interp_bias);
+	check(p->have_interp_bias && p->interp_bias % PAGE_SIZE == 0, "interp.mapped");
 	emit("interp.region=%s", region(p->interp_bias, PAGE_SIZE));
 	emit_addr("interp_bias", p->interp_bias);
 }
 
 /* Segments of one file, relative to its bias, with the anonymous bss that
  * directly follows a segment. */
-static void segments_report(const struct probe *p, const char *cls,
-			    const char *key, unsigned long bias)
+static void segments_report(const struct probe *p, const char *cls, const char *key,
+			    unsigned long bias)
 {
 	int n = 0;
 
@@ -267,10 +259,9 @@ static void segments_report(const struct probe *p, const char *cls,
 
 		if (p_strcmp(m->cls, cls) != 0)
 			continue;
-		emit("maps.%s.%d=%s at=0x%lx off=0x%lx size=0x%lx", key, n,
-		     m->perms, m->start - bias, m->off, m->end - m->start);
-		if (i + 1 < p->nmaps && p_strcmp(next->cls, "anon") == 0 &&
-		    next->start == m->end)
+		emit("maps.%s.%d=%s at=0x%lx off=0x%lx size=0x%lx", key, n, m->perms,
+		     m->start - bias, m->off, m->end - m->start);
+		if (i + 1 < p->nmaps && p_strcmp(next->cls, "anon") == 0 && next->start == m->end)
 			emit("maps.%s.%d.bss=%s size=0x%lx", key, n, next->perms,
 			     next->end - next->start);
 		n++;
@@ -313,8 +304,7 @@ static void sequence_report(const struct probe *p)
 		char key[32];
 
 		if (p_strcmp(m->cls, "loader") == 0) {
-			emit("maps.loader.%d=%s %s size=0x%lx", nloader++,
-			     m->perms, m->name, size);
+			emit("maps.loader.%d=%s %s size=0x%lx", nloader++, m->perms, m->name, size);
 			continue;
 		}
 		if (is_vdso_class(m->cls)) {
@@ -333,13 +323,10 @@ static void sequence_report(const struct probe *p)
 		else if (p_strcmp(m->cls, "[heap]") == 0)
 			emit("brk.heap_vma=%s size=0x%lx", m->perms, size);
 		else if (m->cls[0] == '[')
-			emit("maps.special.%s=%s size=0x%lx", m->cls, m->perms,
-			     size);
+			emit("maps.special.%s=%s size=0x%lx", m->cls, m->perms, size);
 		/* [stack] and [heap] sizes are reported on their own. */
-		if (p_strcmp(m->cls, "[stack]") != 0 &&
-		    p_strcmp(m->cls, "[heap]") != 0)
-			emit("maps.seq.%03d=%s %s size=0x%lx", n, m->cls,
-			     m->perms, size);
+		if (p_strcmp(m->cls, "[stack]") != 0 && p_strcmp(m->cls, "[heap]") != 0)
+			emit("maps.seq.%03d=%s %s size=0x%lx", n, m->cls, m->perms, size);
 		else
 			emit("maps.seq.%03d=%s %s", n, m->cls, m->perms);
 		p_snprintf(key, sizeof(key), "maps.%03d", n);
@@ -388,7 +375,9 @@ static void vdso_report(const struct probe *p)
 	}
 	if (vdso_end) /* below it top-down; above it bottom-up (setarch -L) */
 		emit("maps.vdso_next_to_%s=%s", top,
-		     vdso_end == top_lo ? "right below" : vdso_lo == top_hi ? "right above" : "apart");
+		     vdso_end == top_lo	 ? "right below"
+		     : vdso_lo == top_hi ? "right above"
+					 : "apart");
 }
 
 /*
@@ -399,9 +388,9 @@ static void vdso_report(const struct probe *p)
  */
 static void stack_vma_report(const struct probe *p)
 {
-	unsigned long low = p->argc > 0 ? (unsigned long)p->argv[0]
-			    : p->envc > 0   ? (unsigned long)p->envp[0]
-					    : auxv_get(p, AT_EXECFN);
+	unsigned long low = p->argc > 0	  ? (unsigned long)p->argv[0]
+			    : p->envc > 0 ? (unsigned long)p->envp[0]
+					  : auxv_get(p, AT_EXECFN);
 
 	if (p->stack && low)
 		emit("stack.vma_below_strings=0x%lx", (low & ~(PAGE_SIZE - 1)) - p->stack->start);

@@ -19,8 +19,8 @@ unsigned int start_mxcsr;
 unsigned char start_xmm[256];
 
 static const char *const gpr_names[15] = {
-	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
-	"r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+    "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
+    "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
 };
 
 /* gcc may emit calls to these even with -ffreestanding. */

@@ -89,8 +89,7 @@ long read_file(const char *path, char *buf, size_t size)
 	if (fd < 0)
 		return fd;
 	/* procfs files come in pieces: read until EOF. */
-	while (len < size - 1 &&
-	       (n = sc3(SYS_read, fd, buf + len, size - 1 - len)) > 0)
+	while (len < size - 1 && (n = sc3(SYS_read, fd, buf + len, size - 1 - len)) > 0)
 		len += n;
 	sc1(SYS_close, fd);
 	buf[len] = '\0';
@@ -110,8 +109,7 @@ static void put(struct fmt_out *o, char c)
 	o->len++;
 }
 
-static void put_num(struct fmt_out *o, unsigned long v, int base, int neg,
-		    int width)
+static void put_num(struct fmt_out *o, unsigned long v, int base, int neg, int width)
 {
 	char tmp[24];
 	int n = 0;
@@ -130,7 +128,7 @@ static void put_num(struct fmt_out *o, unsigned long v, int base, int neg,
 
 int p_fmt(char *buf, size_t size, const char *f, va_list ap)
 {
-	struct fmt_out o = { buf, size, 0 };
+	struct fmt_out o = {buf, size, 0};
 
 	for (; *f; f++) {
 		int is_long = 0, width = 0;
@@ -159,17 +157,14 @@ int p_fmt(char *buf, size_t size, const char *f, va_list ap)
 		case 'd': {
 			long d = is_long ? va_arg(ap, long) : va_arg(ap, int);
 
-			put_num(&o, d < 0 ? -(unsigned long)d : (unsigned long)d,
-				10, d < 0, width);
+			put_num(&o, d < 0 ? -(unsigned long)d : (unsigned long)d, 10, d < 0, width);
 			break;
 		}
 		case 'u':
 		case 'x':
 		case 'o':
-			v = is_long ? va_arg(ap, unsigned long)
-				    : va_arg(ap, unsigned int);
-			put_num(&o, v, *f == 'u' ? 10 : *f == 'x' ? 16 : 8, 0,
-				width);
+			v = is_long ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			put_num(&o, v, *f == 'u' ? 10 : *f == 'x' ? 16 : 8, 0, width);
 			break;
 		default:
 			put(&o, '%');
@@ -193,7 +188,7 @@ int p_snprintf(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* ---- output lines ------------------------------------------------------ */
-#define OUT_SIZE (256 * 1024)
+#define OUT_SIZE  (256 * 1024)
 #define OUT_LINES 4096
 
 static char out_buf[OUT_SIZE];

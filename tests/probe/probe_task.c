@@ -21,7 +21,7 @@
 #ifndef PR_GET_TID_ADDRESS
 #define PR_GET_TID_ADDRESS 40
 #endif
-#define RSEQ_SIG_X86 0x53053053 /* glibc's and the selftests' signature */
+#define RSEQ_SIG_X86	     0x53053053 /* glibc's and the selftests' signature */
 #define RSEQ_FLAG_UNREGISTER 1
 
 /* The kernel's struct sigaction; libc's differs in layout. */
@@ -49,12 +49,12 @@ static void list_add(char *buf, size_t size, size_t *len, long v)
  * clears sa_flags, sa_restorer and sa_mask of all of them (ignored too). */
 static void sigaction_report(int sig, const struct k_sigaction *sa)
 {
-	const char *how = sa->handler == (unsigned long)SIG_DFL   ? "dfl"
+	const char *how = sa->handler == (unsigned long)SIG_DFL	  ? "dfl"
 			  : sa->handler == (unsigned long)SIG_IGN ? "ign"
 								  : "handler";
 
-	emit("sig.act.%02d=%s flags=0x%lx mask=0x%lx restorer=%s", sig, how,
-	     sa->flags, sa->mask, sa->restorer ? "set" : "null");
+	emit("sig.act.%02d=%s flags=0x%lx mask=0x%lx restorer=%s", sig, how, sa->flags, sa->mask,
+	     sa->restorer ? "set" : "null");
 }
 
 /*
@@ -71,14 +71,14 @@ static void queued_report(unsigned long waitable)
 		long value;
 		char rest[96];
 	} info;
-	long ts[2] = { 0, 0 };
+	long ts[2] = {0, 0};
 	int n = 0;
 	long sig;
 
 	while (waitable && n < 32 &&
 	       (sig = sc4(SYS_rt_sigtimedwait, &waitable, &info, ts, 8)) > 0) {
-		emit("sig.queued.%02d=sig %ld code %d from %s value %ld", n++, sig,
-		     info.code, info.pid == sc0(SYS_getpid) ? "self" : "other",
+		emit("sig.queued.%02d=sig %ld code %d from %s value %ld", n++, sig, info.code,
+		     info.pid == sc0(SYS_getpid) ? "self" : "other",
 		     info.code == -1 /* SI_QUEUE */ ? info.value : 0);
 	}
 	emit("sig.queued.count=%d", n);
@@ -115,30 +115,29 @@ static void signals_report(void)
 	sig_waitable = mask & pending;
 	ss.ss_flags = 0;
 	sc2(SYS_sigaltstack, NULL, &ss);
-	emit("sig.altstack=%s sp=%s size=0x%lx",
-	     ss.ss_flags & SS_DISABLE ? "disabled" : "on", ss.ss_sp ? "set" : "null",
-	     (unsigned long)ss.ss_size);
+	emit("sig.altstack=%s sp=%s size=0x%lx", ss.ss_flags & SS_DISABLE ? "disabled" : "on",
+	     ss.ss_sp ? "set" : "null", (unsigned long)ss.ss_size);
 }
 
 /* Timers: timer_create ones are deleted by exec (/proc/self/timers lists
  * them, with CONFIG_CHECKPOINT_RESTORE); setitimer/alarm ones are kept. */
 static void timers_report(void)
 {
-	static const char *const names[3] = { "real", "virtual", "prof" };
+	static const char *const names[3] = {"real", "virtual", "prof"};
 	long n = read_file("/proc/self/timers", text, sizeof(text) - 1);
 	int count = 0;
 
 	if (n >= 0) {
 		text[n] = '\0';
 		for (long i = 0; i < n; i++)
-			count += (i == 0 || text[i - 1] == '\n') &&
-				 p_strncmp(text + i, "ID:", 3) == 0;
+			count +=
+			    (i == 0 || text[i - 1] == '\n') && p_strncmp(text + i, "ID:", 3) == 0;
 		emit("timer.posix_count=%d", count);
 	} else {
 		emit("timer.posix_count=unavailable");
 	}
 	for (int which = 0; which < 3; which++) {
-		long it[4] = { 0, 0, 0, 0 }; /* interval s, us; value s, us */
+		long it[4] = {0, 0, 0, 0}; /* interval s, us; value s, us */
 
 		sc2(SYS_getitimer, which, it);
 		emit("itimer.%s=%s interval=%ld.%06ld", names[which],
@@ -178,8 +177,8 @@ static void fd_report(const char *num)
 		sc3(SYS_ioctl, fd, FIONREAD, &avail);
 		p_snprintf(extra, sizeof(extra), " unread=%d", avail);
 	}
-	emit("fd.%s=%s cloexec=%d flags=0x%lx%s", num, target,
-	     (int)(fdflags & FD_CLOEXEC), flflags, extra);
+	emit("fd.%s=%s cloexec=%d flags=0x%lx%s", num, target, (int)(fdflags & FD_CLOEXEC), flflags,
+	     extra);
 }
 
 /* Calls fn for each numeric entry of a /proc directory; returns the count. */
@@ -262,8 +261,7 @@ static void prctl_report(void)
 	emit("task.thp_disable=%ld", sc1(SYS_prctl, PR_GET_THP_DISABLE));
 	emit("task.timerslack=%ld", sc1(SYS_prctl, PR_GET_TIMERSLACK));
 	r = sc2(SYS_prctl, PR_GET_TID_ADDRESS, &tid_addr);
-	emit("task.clear_child_tid=%s",
-	     r < 0 ? "unknown" : tid_addr ? "set" : "null");
+	emit("task.clear_child_tid=%s", r < 0 ? "unknown" : tid_addr ? "set" : "null");
 }
 
 void task_report(struct probe *p)
@@ -301,8 +299,7 @@ void rseq_report_unregistered(void)
 	long r = sc4(SYS_rseq, area, sizeof(area), 0, RSEQ_SIG_X86);
 
 	if (r == 0)
-		sc4(SYS_rseq, area, sizeof(area), RSEQ_FLAG_UNREGISTER,
-		    RSEQ_SIG_X86);
+		sc4(SYS_rseq, area, sizeof(area), RSEQ_FLAG_UNREGISTER, RSEQ_SIG_X86);
 	check(r == 0, "rseq.unregistered_at_start");
 }
 
@@ -382,9 +379,8 @@ static void stat_report(const struct probe *p, const char *stat)
 	const char *last_arg = p->argv[p->argc - 1];
 	const char *last_env = p->envc ? p->envp[p->envc - 1] : NULL;
 	unsigned long arg_end = (unsigned long)last_arg + p_strlen(last_arg) + 1;
-	unsigned long env_end = last_env ? (unsigned long)last_env +
-						   p_strlen(last_env) + 1
-					 : arg_end;
+	unsigned long env_end =
+	    last_env ? (unsigned long)last_env + p_strlen(last_env) + 1 : arg_end;
 	unsigned long mm[5];
 
 	mm_fields(p, mm);
@@ -392,11 +388,9 @@ static void stat_report(const struct probe *p, const char *stat)
 	     yes(stat_field(stat, 26) == mm[0] && stat_field(stat, 27) == mm[1]));
 	emit("proc.stat.data=%s",
 	     yes(stat_field(stat, 45) == mm[2] && stat_field(stat, 46) == mm[3]));
-	emit("proc.stat.start_stack=%s",
-	     yes(stat_field(stat, 28) == (unsigned long)p->sp));
-	emit("proc.stat.args=%s",
-	     yes(stat_field(stat, 48) == (unsigned long)p->argv[0] &&
-		 stat_field(stat, 49) == arg_end));
+	emit("proc.stat.start_stack=%s", yes(stat_field(stat, 28) == (unsigned long)p->sp));
+	emit("proc.stat.args=%s", yes(stat_field(stat, 48) == (unsigned long)p->argv[0] &&
+				      stat_field(stat, 49) == arg_end));
 	emit("proc.stat.env=%s",
 	     yes(stat_field(stat, 50) == arg_end && stat_field(stat, 51) == env_end));
 }
@@ -414,8 +408,7 @@ static void brk_report(const struct probe *p, const char *stat)
 
 	mm_fields(p, mm);
 	base = PAGE_ALIGN(moved ? 0x555555554aaaUL : mm[4]);
-	emit("brk.start_placed=%s",
-	     yes(start_brk >= base && start_brk - base < range));
+	emit("brk.start_placed=%s", yes(start_brk >= base && start_brk - base < range));
 	emit("brk.used=0x%lx", sc1(SYS_brk, 0) - start_brk);
 	emit_addr("brk.start", start_brk);
 }
@@ -432,18 +425,14 @@ void procfs_report(struct probe *p)
 	if (sc2(SYS_stat, "/proc/self/exe", &st) < 0)
 		st.st_ino = 0;
 	dev_split(st.st_dev, &maj, &min);
-	emit("proc.exe_is_prog=%s",
-	     yes(st.st_ino && st.st_ino == p->prog.ino &&
-		 maj == p->prog.dev_major && min == p->prog.dev_minor));
-	emit("proc.cmdline=%s",
-	     yes(matches_strings("/proc/self/cmdline", p->argv, p->argc)));
-	emit("proc.environ=%s",
-	     yes(matches_strings("/proc/self/environ", p->envp, p->envc)));
+	emit("proc.exe_is_prog=%s", yes(st.st_ino && st.st_ino == p->prog.ino &&
+					maj == p->prog.dev_major && min == p->prog.dev_minor));
+	emit("proc.cmdline=%s", yes(matches_strings("/proc/self/cmdline", p->argv, p->argc)));
+	emit("proc.environ=%s", yes(matches_strings("/proc/self/environ", p->envp, p->envc)));
 	emit("proc.auxv=%s",
 	     yes(read_file("/proc/self/auxv", text, sizeof(text)) >=
-			 (long)((p->nauxv + 1) * sizeof(Elf64_auxv_t)) &&
-		 p_memcmp(text, p->auxv, (p->nauxv + 1) * sizeof(Elf64_auxv_t)) ==
-			 0));
+		     (long)((p->nauxv + 1) * sizeof(Elf64_auxv_t)) &&
+		 p_memcmp(text, p->auxv, (p->nauxv + 1) * sizeof(Elf64_auxv_t)) == 0));
 	if (read_file("/proc/self/stat", stat, sizeof(stat)) <= 0 || !p->have_bias)
 		return;
 	stat_report(p, stat);

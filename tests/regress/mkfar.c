@@ -34,8 +34,8 @@ static void load(Elf64_Phdr *p, unsigned flags, unsigned long vaddr, unsigned lo
 int main(int argc, char **argv)
 {
 	/* movb $1, LOW (patched below); mov $231, %eax; mov $7, %edi; syscall */
-	unsigned char code[] = {0xc6, 0x04, 0x25, 0, 0, 0, 0, 1,    0xb8, 0xe7, 0, 0,
-				0,    0xbf, 7,    0, 0, 0, 0x0f, 0x05};
+	unsigned char code[] = {0xc6, 0x04, 0x25, 0,	0, 0, 0, 1, 0xb8, 0xe7,
+				0,    0,    0,	  0xbf, 7, 0, 0, 0, 0x0f, 0x05};
 	unsigned long low;
 	int desc = argc == 5 && strcmp(argv[4], "desc") == 0;
 	unsigned long nlow, gap;

@@ -76,7 +76,7 @@ static void skip(const char *what)
 }
 
 static struct __user_cap_data_struct caps[2];
-static struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+static struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 
 static void cap_read(void)
 {
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		die("PR_SET_KEEPCAPS");
 	if ((v = opt(argc, argv, "keyring"))) {
 		int ring = strncmp(v, "thread", 6) == 0 ? KEY_SPEC_THREAD_KEYRING
-							  : KEY_SPEC_PROCESS_KEYRING;
+							: KEY_SPEC_PROCESS_KEYRING;
 
 		if (strstr(v, "empty")) {
 			if (syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, ring, 1) < 0)
@@ -165,17 +165,24 @@ int main(int argc, char **argv)
 	if (opt(argc, argv, "cpuid") && syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0))
 		skip("ARCH_SET_CPUID");
 	if (opt(argc, argv, "ldt")) {
-		struct user_desc d = { .entry_number = 0, .base_addr = 0, .limit = 0xfffff,
-				       .seg_32bit = 1, .contents = 0, .limit_in_pages = 1,
-				       .useable = 1 };
+		struct user_desc d = {.entry_number = 0,
+				      .base_addr = 0,
+				      .limit = 0xfffff,
+				      .seg_32bit = 1,
+				      .contents = 0,
+				      .limit_in_pages = 1,
+				      .useable = 1};
 
 		if (syscall(SYS_modify_ldt, 0x11, &d, sizeof(d)))
 			skip("modify_ldt");
 	}
 	if (opt(argc, argv, "tls")) {
-		struct user_desc d = { .entry_number = (unsigned)-1, .base_addr = 0x1000,
-				       .limit = 0xfffff, .seg_32bit = 1, .limit_in_pages = 1,
-				       .useable = 1 };
+		struct user_desc d = {.entry_number = (unsigned)-1,
+				      .base_addr = 0x1000,
+				      .limit = 0xfffff,
+				      .seg_32bit = 1,
+				      .limit_in_pages = 1,
+				      .useable = 1};
 
 		if (syscall(SYS_set_thread_area, &d))
 			skip("set_thread_area");
@@ -186,7 +193,7 @@ int main(int argc, char **argv)
 	if (opt(argc, argv, "pdeath"))
 		prctl(PR_SET_PDEATHSIG, SIGUSR1);
 	if ((v = opt(argc, argv, "stack"))) {
-		struct rlimit rl = { strtoull(v, NULL, 0), RLIM_INFINITY };
+		struct rlimit rl = {strtoull(v, NULL, 0), RLIM_INFINITY};
 
 		if (setrlimit(RLIMIT_STACK, &rl))
 			die("setrlimit");

@@ -119,7 +119,8 @@ int main(int argc, char **argv)
 		report(pid);
 	} else if (strcmp(c, "clonevm") == 0) {
 		size_t sz = 1 << 20;
-		char *stack = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *stack =
+		    mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		pid = clone(child_fn, stack + sz, CLONE_VM | SIGCHLD, NULL);
 		report(pid);

@@ -22,8 +22,9 @@
 
 static void status_lines(void)
 {
-	static const char *keys[] = { "Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:",
-				      "CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", NULL };
+	static const char *keys[] = {
+	    "Uid:",    "Gid:",	  "Groups:",	 "CapInh:",  "CapPrm:", "CapEff:",
+	    "CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:", NULL};
 	char line[512];
 	FILE *f = fopen("/proc/self/status", "r");
 
@@ -62,10 +63,10 @@ int main(void)
 	       getauxval(AT_UID), getauxval(AT_EUID), getauxval(AT_GID), getauxval(AT_EGID));
 	printf("keyring.thread=%s\n",
 	       syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_THREAD_KEYRING, 0) < 0 ? "none"
-											    : "yes");
+											  : "yes");
 	printf("keyring.process=%s\n",
 	       syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 0) < 0 ? "none"
-											     : "yes");
+											   : "yes");
 	printf("cpuid=%ld\n", syscall(SYS_arch_prctl, ARCH_GET_CPUID, 0));
 	/* modify_ldt(0) reads zeros where the kernel reads nothing: the
 	 * descriptors in use are what counts (uexec(3)) */
@@ -77,7 +78,8 @@ int main(void)
 	for (unsigned e = 12; e < 15; e++) {
 		d.entry_number = e;
 		if (syscall(SYS_get_thread_area, &d) == 0)
-			printf("tls.%u=%s\n", e, d.seg_not_present && d.read_exec_only ? "empty" : "set");
+			printf("tls.%u=%s\n", e,
+			       d.seg_not_present && d.read_exec_only ? "empty" : "set");
 	}
 	printf("ssb=%d\n", prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, 0, 0, 0));
 	prctl(PR_GET_PDEATHSIG, &sig);

@@ -18,9 +18,9 @@
 #include "../../bprm.h"
 #include "../../sys.h"
 
-#define GDT_TLS_FIRST 12 /* GDT_ENTRY_TLS_MIN */
-#define GDT_TLS_COUNT 3
-#define LDT_ENTRIES_MAX 8192
+#define GDT_TLS_FIRST	     12 /* GDT_ENTRY_TLS_MIN */
+#define GDT_TLS_COUNT	     3
+#define LDT_ENTRIES_MAX	     8192
 #define ARCH_GET_UNTAG_MASK_ 0x4001 /* <asm/prctl.h> of Linux 6.4 */
 #define ARCH_SHSTK_STATUS_   0x5005 /* ... of Linux 6.6 */
 
@@ -60,12 +60,14 @@ int arch_check_caller(void)
 	uint64_t v = 0;
 
 	if (sys_call2(SYS_arch_prctl, ARCH_GET_UNTAG_MASK_, &v) == 0 && v != ~0UL)
-		return uexec_fail(EPERM, "linear address masking is enabled (untag mask %#lx): "
-				  "execve drops it, user space cannot", (unsigned long)v);
+		return uexec_fail(EPERM,
+				  "linear address masking is enabled (untag mask %#lx): "
+				  "execve drops it, user space cannot",
+				  (unsigned long)v);
 	v = 0;
 	if (sys_call2(SYS_arch_prctl, ARCH_SHSTK_STATUS_, &v) == 0 && (v & 1))
 		return uexec_fail(EPERM, "the shadow stack is enabled: execve drops it, user "
-				  "space cannot once it is locked");
+					 "space cannot once it is locked");
 	return 0;
 }
 
@@ -77,7 +79,8 @@ void arch_reset_process(void)
 		sys_call2(SYS_arch_prctl, ARCH_SET_CPUID, 1);
 	for (unsigned i = GDT_TLS_FIRST; i < GDT_TLS_FIRST + GDT_TLS_COUNT; i++) {
 		d.entry_number = i;
-		if (sys_call1(SYS_get_thread_area, &d) == 0 && !(d.seg_not_present && d.read_exec_only)) {
+		if (sys_call1(SYS_get_thread_area, &d) == 0 &&
+		    !(d.seg_not_present && d.read_exec_only)) {
 			empty_desc(&d, i);
 			sys_call1(SYS_set_thread_area, &d);
 		}
