@@ -35,10 +35,10 @@ enum {
 	FD_PIPE_READ = 7,    /* kept, PIPE_BYTES unread */
 	FD_CLOEXEC_PIPE = 8, /* the write end: closed by exec */
 };
-#define FILE_OFFSET    1234
-#define PIPE_BYTES     "seven b"
-#define SIG_HANDLED_RT 40 /* a real-time signal: SIGRTMIN+6 under glibc (34), +5 under musl (35)   \
-			   */
+#define FILE_OFFSET 1234
+#define PIPE_BYTES  "seven b"
+/* a real-time signal: SIGRTMIN+6 under glibc (34), +5 under musl (35) */
+#define SIG_HANDLED_RT 40
 #define SIG_IGNORED_RT 45
 #define SIG_BLOCKED_RT 50
 
