@@ -7,7 +7,8 @@
 #   make bench      interleaved direct-vs-uexec start-up benchmark
 #   make install    PREFIX=/usr/local DESTDIR=
 
-VERSION   := 0.1.0
+# the one version string is UEXEC_VERSION in include/uexec.h
+VERSION   := $(shell sed -n 's/^\#define UEXEC_VERSION "\(.*\)"/\1/p' include/uexec.h)
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 B         := build

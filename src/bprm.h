@@ -3,7 +3,7 @@
  * struct linux_binprm plus the plan).  Stages, one file each:
  *
  *   open.c        1. open the file, check it is a regular, executable file
- *   binfmt.c      2. read the first 256 bytes and ask each format handler
+ *   binfmt.c      2. read the file's first bytes and ask each format handler
  *                    (binfmt_misc.c, binfmt_script.c, binfmt_elf.c)
  *   binfmt_elf.c  3. validate the program's and interpreter's headers
  *   plan.c        4. compute every mapping, the brk and the entry point

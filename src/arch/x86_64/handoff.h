@@ -1,6 +1,8 @@
 /*
  * The hand-off page: position-independent code (handoff.S) followed by the
- * data it runs on, copied into one page mapped from a memfd named "uexec".
+ * data it runs on, written into one page: a private copy of a page of the
+ * command's uexec-handoff file, or a page of a memfd named "uexec" (the
+ * library, or when that file cannot be used; src/commit.c).
  * Offsets are shared by the assembly and by commit.c.
  */
 #ifndef UEXEC_HANDOFF_H
